@@ -1,0 +1,83 @@
+import type { GateConfig } from '../config/schema.js'
+import { UsageError } from '../errors.js'
+import { QueryTemplateError, renderQuery } from '../prometheus/promql.js'
+import type { StageContext, StageOutput } from '../pipeline.js'
+
+/** The PromQL templates a gate runs, by role; alerts read Alertmanager unless told otherwise. */
+export function queriesOf(gate: GateConfig): Record<string, string> {
+  const sampleSize: Record<string, string> = gate.minSamples ? { minSamples: gate.minSamples.query } : {}
+  switch (gate.kind) {
+    case 'threshold':
+    case 'presence':
+      return { query: gate.query, ...sampleSize }
+    case 'compare':
+    case 'mann-whitney':
+      return { canary: gate.canary, baseline: gate.baseline, ...sampleSize }
+    case 'sequential':
+      return {
+        canaryErrors: gate.canaryErrors,
+        canaryTotal: gate.canaryTotal,
+        baselineErrors: gate.baselineErrors,
+        baselineTotal: gate.baselineTotal,
+        ...sampleSize
+      }
+    case 'burn-rate':
+      return Object.fromEntries(gate.windows.flatMap((w) => [w.long, w.short]).map((window) => [`errorRatio[${window}]`, gate.errorRatio.replaceAll('{{ window }}', window)]))
+    case 'alerts':
+      return gate.source === 'prometheus' ? { query: alertsQuery(gate.matchers) } : {}
+  }
+}
+
+/** The ALERTS series query for Prometheus-sourced alert gates. */
+export function alertsQuery(matchers: string[]): string {
+  return `ALERTS{${['alertstate="firing"', ...matchers].join(',')}}`
+}
+
+/** Dry run: every query with its variables filled in (escaped), and the evaluation schedule. */
+export function planGates({ config, options }: StageContext): StageOutput {
+  const gates = config?.gates
+  if (!gates || gates.checks.length === 0)
+    return { result: { stage: 'gates', verdict: 'skipped', summary: 'no gates configured', findings: [] } }
+  const variables = { ...gates.variables, runId: options.runId }
+  const render = (template: string, source: string) => {
+    try {
+      return renderQuery(template, variables, { source })
+    } catch (err) {
+      // A template that cannot be filled safely is a config error, not a gate result.
+      if (err instanceof QueryTemplateError) throw new UsageError(err.message)
+      throw err
+    }
+  }
+  const plan = gates.checks.map((gate, i) => ({
+    gate: gate.name,
+    kind: gate.kind,
+    critical: gate.critical,
+    noData: gate.noData,
+    queries: Object.fromEntries(Object.entries(queriesOf(gate)).map(([role, q]) => [role, render(q, `gates.checks[${i}].${role}`)])),
+    ...(gate.kind === 'alerts' && gate.source === 'alertmanager' ? { alertmanager: { matchers: gate.matchers, includeSilenced: gate.includeSilenced } } : {})
+  }))
+  const schedule = gates.duration ? `every ${gates.interval} for ${gates.duration}` : `${gates.count} measurements every ${gates.interval}`
+  return {
+    result: {
+      stage: 'gates',
+      verdict: 'skipped',
+      summary: `dry run: would evaluate ${gates.checks.length} gate(s) (${gates.checks.map((g) => g.name).join(', ')}), ${schedule}`,
+      findings: [],
+      details: [
+        `schedule: ${schedule}${gates.initialDelay !== '0s' ? ` after ${gates.initialDelay}` : ''}; ${gates.consecutiveSuccesses} passing measurement(s) in a row to pass`,
+        `prometheus: ${config?.prometheus?.url ?? '(not configured)'}; alertmanager: ${config?.alertmanager?.url ?? '(not configured)'}`,
+        ...plan.flatMap((g) => [
+          `gate ${g.gate} (${g.kind}${g.critical ? ', critical' : ''}, no data → ${g.noData})`,
+          ...Object.entries(g.queries).map(([role, q]) => `  ${role}: ${q.replace(/\s*\n\s*/g, ' ').trim()}`),
+          ...(g.alertmanager ? [`  alertmanager alerts matching ${g.alertmanager.matchers.join(', ') || '(any)'}${g.alertmanager.includeSilenced ? ', silenced included' : ''}`] : [])
+        ])
+      ],
+      evidence: {
+        plan,
+        schedule: { interval: gates.interval, duration: gates.duration, count: gates.count, initialDelay: gates.initialDelay },
+        prometheus: config?.prometheus?.url ?? null,
+        alertmanager: config?.alertmanager?.url ?? null
+      }
+    }
+  }
+}
