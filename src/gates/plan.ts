@@ -1,36 +1,13 @@
 import type { GateConfig } from '../config/schema.js'
+import { gateKind } from './kinds/index.js'
 import { UsageError } from '../errors.js'
 import { QueryTemplateError, renderQuery } from '../prometheus/promql.js'
 import type { StageContext, StageOutput } from '../pipeline.js'
 
-/** The PromQL templates a gate runs, by role; alerts read Alertmanager unless told otherwise. */
+/** The PromQL templates a gate runs, by role, from its kind; the sample-size query rides along. */
 export function queriesOf(gate: GateConfig): Record<string, string> {
-  const sampleSize: Record<string, string> = gate.minSamples ? { minSamples: gate.minSamples.query } : {}
-  switch (gate.kind) {
-    case 'threshold':
-    case 'presence':
-      return { query: gate.query, ...sampleSize }
-    case 'compare':
-    case 'mann-whitney':
-      return { canary: gate.canary, baseline: gate.baseline, ...sampleSize }
-    case 'sequential':
-      return {
-        canaryErrors: gate.canaryErrors,
-        canaryTotal: gate.canaryTotal,
-        baselineErrors: gate.baselineErrors,
-        baselineTotal: gate.baselineTotal,
-        ...sampleSize
-      }
-    case 'burn-rate':
-      return Object.fromEntries(gate.windows.flatMap((w) => [w.long, w.short]).map((window) => [`errorRatio[${window}]`, gate.errorRatio.replaceAll('{{ window }}', window)]))
-    case 'alerts':
-      return gate.source === 'prometheus' ? { query: alertsQuery(gate.matchers) } : {}
-  }
-}
-
-/** The ALERTS series query for Prometheus-sourced alert gates. */
-export function alertsQuery(matchers: string[]): string {
-  return `ALERTS{${['alertstate="firing"', ...matchers].join(',')}}`
+  const queries = gateKind(gate.kind).queries(gate)
+  return 'minSamples' in gate && gate.minSamples ? { ...queries, minSamples: gate.minSamples.query } : queries
 }
 
 /** Dry run: every query with its variables filled in (escaped), and the evaluation schedule. */
@@ -52,7 +29,7 @@ export function planGates({ config, options }: StageContext): StageOutput {
     gate: gate.name,
     kind: gate.kind,
     critical: gate.critical,
-    noData: gate.noData,
+    noData: 'noData' in gate ? gate.noData : 'n/a',
     queries: Object.fromEntries(Object.entries(queriesOf(gate)).map(([role, q]) => [role, render(q, `gates.checks[${i}].${role}`)])),
     ...(gate.kind === 'alerts' && gate.source === 'alertmanager' ? { alertmanager: { matchers: gate.matchers, includeSilenced: gate.includeSilenced } } : {})
   }))
@@ -67,7 +44,7 @@ export function planGates({ config, options }: StageContext): StageOutput {
         `schedule: ${schedule}${gates.initialDelay !== '0s' ? ` after ${gates.initialDelay}` : ''}; ${gates.consecutiveSuccesses} passing measurement(s) in a row to pass`,
         `prometheus: ${config?.prometheus?.url ?? '(not configured)'}; alertmanager: ${config?.alertmanager?.url ?? '(not configured)'}`,
         ...plan.flatMap((g) => [
-          `gate ${g.gate} (${g.kind}${g.critical ? ', critical' : ''}, no data → ${g.noData})`,
+          `gate ${g.gate} (${g.kind}${g.critical ? ', critical' : ''}${g.noData === 'n/a' ? '' : `, no data → ${g.noData}`})`,
           ...Object.entries(g.queries).map(([role, q]) => `  ${role}: ${q.replace(/\s*\n\s*/g, ' ').trim()}`),
           ...(g.alertmanager ? [`  alertmanager alerts matching ${g.alertmanager.matchers.join(', ') || '(any)'}${g.alertmanager.includeSilenced ? ', silenced included' : ''}`] : [])
         ])

@@ -22,8 +22,44 @@ export const gateCommon = {
     .describe('Minimum sample size; low traffic makes a gate inconclusive, not failed.')
 }
 
+export type GateVerdict = 'pass' | 'fail' | 'inconclusive'
+
+export interface Judgement {
+  verdict: GateVerdict
+  /** Names the values and the limit, so a person sees why without opening the data. */
+  reason: string
+  /** The numbers the verdict rests on, for the report and charts. */
+  observed: Record<string, number>
+}
+
+/**
+ * What a gate judges: per query role, the values Prometheus returned (one per series for an instant
+ * query; all samples for a range query). The loop hands a judge only data that is present and finite;
+ * "no data" and small samples are decided before the judge runs, the same way for every kind.
+ */
+export interface GateData {
+  values: Readonly<Record<string, readonly number[]>>
+  /** Names of the firing alerts, for the alerts kind. */
+  alerts?: readonly string[]
+}
+
 export interface GateKindSpec<Schema extends z.ZodObject = z.ZodObject> {
   kind: string
   purpose: string
   config: Schema
+  /** Instant queries, or range queries over the evaluation window (statistical judges). */
+  sampling: 'instant' | 'range'
+  /** For alert gates: an empty answer is a result (nothing firing), not missing data. */
+  emptyMeansNothingFiring?: boolean
+  /** PromQL templates by role; variables are filled and escaped by the caller. */
+  queries(config: z.output<Schema>): Record<string, string>
+  judge(data: GateData, config: z.output<Schema>): Judgement
 }
+
+/** Relative change from base to value; a zero base compares absolutely. */
+export function relativeChange(value: number, base: number): number {
+  return base === 0 ? (value === 0 ? 0 : Infinity * Math.sign(value)) : (value - base) / Math.abs(base)
+}
+
+export const fmt = (n: number) => (Number.isInteger(n) ? String(n) : Math.abs(n) >= 1e-3 && Math.abs(n) < 1e6 ? String(Number(n.toPrecision(4))) : n.toExponential(3))
+export const pct = (ratio: number) => `${ratio >= 0 ? '+' : ''}${fmt(ratio * 100)}%`
