@@ -26,6 +26,8 @@ export interface RunOptions {
   format: Format
   /** Ties everything one run creates together, so cleanup can find it after a crash. */
   runId: string
+  /** The environment variables of the run (CI context such as GITHUB_EVENT_NAME, secrets by name). */
+  env: NodeJS.ProcessEnv
 }
 
 /** GitHub's run id and attempt identify a run across the main and post steps; elsewhere a random id. */

@@ -1,17 +1,21 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { planChaos } from './chaos/plan.js'
 import type { Command, RunOptions } from './commands.js'
+import { environmentName } from './config/environment.js'
 import { displayPath, loadConfigFile } from './config/load.js'
 import type { Config } from './config/schema.js'
 import { runContract } from './contract/stage.js'
+import { trust } from './github/context.js'
 import { NotBuiltError, UsageError } from './errors.js'
 import { planGates } from './gates/plan.js'
+import { runGateCommand, runGates } from './gates/stage.js'
 import { worstVerdict, type Report, type RuleInfo, type StageResult } from './report/findings.js'
 import { planRollout } from './rollout/plan.js'
 import { TOOL } from './version.js'
 
 const PIPELINE_ORDER = ['contract', 'chaos', 'gates', 'rollout'] as const
+type Stage = (typeof PIPELINE_ORDER)[number]
 
 export interface StageOutput {
   result: StageResult
@@ -49,6 +53,10 @@ export async function execute(command: Command, options: RunOptions): Promise<Re
     case 'chaos':
     case 'gate':
     case 'rollout':
+      if (command.name === 'gate' && !options.dryRun) {
+        outputs.push(await runGateCommand(command, ctx))
+        break
+      }
       if (!options.dryRun) throw new NotBuiltError(`release-gate ${command.name}`)
       outputs.push(await runStage(command.name === 'gate' ? 'gates' : command.name, ctx))
       break
@@ -69,20 +77,76 @@ export async function execute(command: Command, options: RunOptions): Promise<Re
   return { tool: TOOL, verdict: worstVerdict(stages.map((s) => s.verdict)), dryRun: options.dryRun, stages, rules }
 }
 
-async function runStage(stage: (typeof PIPELINE_ORDER)[number], ctx: StageContext): Promise<StageOutput> {
+/** Stages that change a cluster: a PR from outside the repository must not drive them. */
+const CLUSTER_STAGES = new Set(['chaos', 'rollout'])
+
+/** Whether the config gives a stage anything to do. */
+function configured(stage: Stage, config: Config | undefined): boolean {
   switch (stage) {
     case 'contract':
-      if (!ctx.config?.contract) return { result: { stage: 'contract', verdict: 'skipped', summary: 'no contract configured', findings: [] } }
+      return config?.contract !== undefined
+    case 'chaos':
+      return (config?.chaos?.experiments.length ?? 0) > 0
+    case 'gates':
+      return (config?.gates?.checks.length ?? 0) > 0
+    case 'rollout':
+      return config?.rollout !== undefined
+  }
+}
+
+async function runStage(stage: Stage, ctx: StageContext): Promise<StageOutput> {
+  if (!configured(stage, ctx.config)) return { result: { stage, verdict: 'skipped', summary: `no ${stage === 'gates' ? 'gates' : stage} configured`, findings: [] } }
+  if (CLUSTER_STAGES.has(stage)) {
+    const refusal = untrustedTriggerRefusal(stage, ctx)
+    if (refusal) return refusal
+  }
+  switch (stage) {
+    case 'contract':
       return runContract({ name: 'contract', mode: 'check' }, ctx)
     case 'chaos':
       if (!ctx.options.dryRun) throw new NotBuiltError('the chaos stage')
       return planChaos(ctx)
     case 'gates':
-      if (!ctx.options.dryRun) throw new NotBuiltError('the gates stage')
-      return planGates(ctx)
+      return ctx.options.dryRun ? planGates(ctx) : runGates(ctx)
     case 'rollout':
       if (!ctx.options.dryRun) throw new NotBuiltError('the rollout stage')
       return planRollout(ctx)
+  }
+}
+
+/**
+ * On pull_request from a fork, pull_request_target and fork-started workflow_run, the code and config
+ * come from someone outside the repository: refuse cluster stages unless the environment allows it.
+ */
+function untrustedTriggerRefusal(stage: Stage, ctx: StageContext): StageOutput | undefined {
+  const env = ctx.options.env
+  if (!env.GITHUB_EVENT_NAME) return undefined
+  let payload: Record<string, unknown> = {}
+  try {
+    payload = env.GITHUB_EVENT_PATH ? (JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as Record<string, unknown>) : {}
+  } catch {
+    // An unreadable payload cannot prove the trigger is trusted.
+    payload = {}
+  }
+  const { untrusted, reason } = trust(env.GITHUB_EVENT_NAME, payload)
+  const environment = environmentName(ctx.config, ctx.options)
+  if (!untrusted || (environment !== undefined && ctx.config?.environments[environment]?.allowUntrustedTriggers)) return undefined
+  return {
+    result: {
+      stage,
+      verdict: 'fail',
+      summary: `refused: ${reason}`,
+      findings: [
+        {
+          rule: 'UNTRUSTED_TRIGGER',
+          stage,
+          severity: 'error',
+          message: `the ${stage} stage changes a cluster and does not run for an untrusted trigger: ${reason}`,
+          help: `run it from a push or a trusted workflow, or set environments.${environment ?? '<name>'}.allowUntrustedTriggers: true if you accept the risk`
+        }
+      ]
+    },
+    rules: { UNTRUSTED_TRIGGER: { purpose: 'Cluster-changing stages do not run for pull requests from outside the repository.' } }
   }
 }
 
@@ -93,13 +157,6 @@ async function loadContext(options: RunOptions, required: boolean): Promise<Stag
 }
 
 function environmentOf(config: Config | undefined, options: RunOptions) {
-  if (!config) return undefined
-  const names = Object.keys(config.environments)
-  if (options.environment === undefined) {
-    if (names.length > 1) throw new UsageError(`several environments are configured (${names.join(', ')}): choose one with --environment`)
-    return names[0] === undefined ? undefined : config.environments[names[0]]
-  }
-  const env = config.environments[options.environment]
-  if (!env) throw new UsageError(`environment "${options.environment}" is not configured; configured: ${names.join(', ') || 'none'}`)
-  return env
+  const name = environmentName(config, options)
+  return name === undefined ? undefined : config!.environments[name]
 }

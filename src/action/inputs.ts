@@ -6,10 +6,20 @@ import { FORMATS, type Format } from '../report/render/index.js'
 
 export const ACTION_COMMANDS = ['pipeline', 'contract', 'chaos', 'gate', 'rollout'] as const
 
+export interface GitHubPublishing {
+  token: string
+  checkRun: boolean
+  checkName: string
+  comment: boolean
+  commitStatus: boolean
+}
+
 export interface ActionInputs {
   command: Command
   options: RunOptions
   reportPath: string
+  /** Absent when no token is given: nothing is published to GitHub beyond annotations and the summary. */
+  github?: GitHubPublishing
 }
 
 /** Every input is read here, once, into the same Command and RunOptions the CLI builds from argv. */
@@ -25,10 +35,21 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
     environment: optional('environment'),
     dryRun: core.getBooleanInput('dry-run'),
     format,
-    runId: optional('run-id') ?? defaultRunId(env)
+    runId: optional('run-id') ?? defaultRunId(env),
+    env
   }
   const reportPath = optional('report-path') ?? `${env.RUNNER_TEMP ?? options.cwd}/release-gate-report.json`
-  return { command: toCommand(name), options, reportPath }
+  const token = core.getInput('github-token')
+  const github = token
+    ? {
+        token,
+        checkRun: core.getBooleanInput('check-run'),
+        checkName: core.getInput('check-name') || 'release-gate',
+        comment: core.getBooleanInput('pr-comment'),
+        commitStatus: core.getBooleanInput('commit-status')
+      }
+    : undefined
+  return { command: toCommand(name), options, reportPath, ...(github ? { github } : {}) }
 }
 
 function toCommand(name: string): Command {

@@ -10,7 +10,10 @@ import { render } from '../report/render/index.js'
 import { renderJson } from '../report/render/json.js'
 import { renderSummary } from '../report/render/summary.js'
 import { renderText } from '../report/render/text.js'
-import { readInputs } from './inputs.js'
+import { githubClient } from '../github/octokit.js'
+import { readEventContext } from '../github/context.js'
+import { publishReport } from '../github/publish.js'
+import { readInputs, type GitHubPublishing } from './inputs.js'
 
 export const STATE_RUN_ID = 'run-id'
 
@@ -21,6 +24,7 @@ export async function run(): Promise<void> {
     core.saveState(STATE_RUN_ID, inputs.options.runId)
     const report = await execute(inputs.command, inputs.options)
     await publish(report, inputs.options.format, inputs.reportPath)
+    if (inputs.github) await publishToGitHub(report, inputs.github, inputs.options.cwd)
     const code = exitCodeFor(report.verdict, report.dryRun)
     core.setOutput('exit-code', code)
     if (code !== EXIT.pass) core.setFailed(`release-gate: ${report.verdict} — ${report.stages.map((s) => `${s.stage}: ${s.summary}`).join('; ')}`)
@@ -57,4 +61,25 @@ async function publish(report: Report, format: string, reportPath: string): Prom
   core.setOutput('warnings', counts.warning)
   core.setOutput('notices', counts.notice)
   core.setOutput('report', reportPath)
+}
+
+/** Check run, sticky comment, commit status: each degrades to a notice on its own, none changes the verdict. */
+async function publishToGitHub(report: Report, github: GitHubPublishing, cwd: string): Promise<void> {
+  let ctx
+  try {
+    ctx = readEventContext(process.env)
+  } catch (err) {
+    core.notice(`release-gate: not publishing to GitHub: ${err instanceof Error ? err.message : String(err)}`)
+    return
+  }
+  const workspace = process.env.GITHUB_WORKSPACE ?? cwd
+  const pathPrefix = path.relative(workspace, cwd).split(path.sep).join('/')
+  await publishReport(githubClient(github.token), ctx, report, {
+    checkRun: github.checkRun,
+    checkName: github.checkName,
+    comment: github.comment,
+    commitStatus: github.commitStatus,
+    statusContext: github.checkName,
+    ...(pathPrefix ? { pathPrefix } : {})
+  })
 }

@@ -6,6 +6,7 @@ import { displayPath } from '../config/load.js'
 import { formatDuration, parseDuration } from '../config/duration.js'
 import type { AdmissionPolicy, ExperimentConfig } from '../config/schema.js'
 import { UsageError } from '../errors.js'
+import { environmentName } from '../config/environment.js'
 import type { StageContext, StageOutput } from '../pipeline.js'
 import type { Finding } from '../report/findings.js'
 import { admit } from './admission/index.js'
@@ -13,7 +14,7 @@ import { admissionRules } from './admission/rules.js'
 import { chaosMeshTarget, litmusTarget, type ChaosManifest, type ChaosTarget } from './target.js'
 
 /** Labels every object this run creates carries, so cleanup can find them after a crash. */
-export function runLabels(runId: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function runLabels(runId: string, env: NodeJS.ProcessEnv): Record<string, string> {
   const labels: Record<string, string> = { 'release-gate/run-id': runId }
   if (env.GITHUB_REPOSITORY) labels['release-gate/repository'] = labelValue(env.GITHUB_REPOSITORY)
   if (env.GITHUB_SHA) labels['release-gate/commit'] = labelValue(env.GITHUB_SHA)
@@ -26,8 +27,8 @@ function labelValue(text: string): string {
 }
 
 /** The branch being released, as CI names it, else the checkout's. */
-function currentBranch(cwd: string): string | undefined {
-  const fromCi = process.env.GITHUB_HEAD_REF || process.env.GITHUB_REF_NAME || process.env.CI_COMMIT_REF_NAME || process.env.BRANCH_NAME
+function currentBranch(cwd: string, env: NodeJS.ProcessEnv): string | undefined {
+  const fromCi = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME || env.BRANCH_NAME
   if (fromCi) return fromCi
   try {
     const name = execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
@@ -40,8 +41,7 @@ function currentBranch(cwd: string): string | undefined {
 /** Dry run: for each experiment, the admission decision and what would be created, where, for how long. */
 export async function planChaos({ config, baseDir, options }: StageContext): Promise<StageOutput> {
   const experiments = config?.chaos?.experiments ?? []
-  if (experiments.length === 0) return { result: { stage: 'chaos', verdict: 'skipped', summary: 'no chaos experiments configured', findings: [] } }
-  const environment = options.environment ?? Object.keys(config?.environments ?? {})[0]
+  const environment = environmentName(config, options)
   const policy = environment === undefined ? undefined : config?.chaos?.admission[environment]
   const findings: Finding[] = []
   const plans = []
@@ -60,7 +60,7 @@ export async function planChaos({ config, baseDir, options }: StageContext): Pro
     }
     const maxMs = parseDuration(policy.maxDuration)
     const durationMs = Math.min(parseDuration(experiment.duration ?? target.duration ?? policy.maxDuration), maxMs)
-    const admission = admit({ environment, policy: policy as AdmissionPolicy, target, now: new Date(), branch: currentBranch(options.cwd) })
+    const admission = admit({ environment, policy: policy as AdmissionPolicy, target, now: new Date(), branch: currentBranch(options.cwd, options.env) })
     for (const d of admission.decisions)
       if (d.outcome === 'refuse') findings.push({ rule: d.rule, stage: 'chaos', severity: 'error', message: `${experiment.name}: ${d.reason}`, help: d.fix, path: manifest })
     plans.push({
@@ -89,13 +89,13 @@ export async function planChaos({ config, baseDir, options }: StageContext): Pro
         : `dry run: would inject ${plans.map((p) => `${p.kind} "${p.experiment}" in ${p.targets.join(', ')} (${p.blastRadius}) for ${p.duration}`).join('; ')}`,
       findings,
       details: [
-        `environment: ${environment ?? '(none)'}; labels on every object: ${Object.entries(runLabels(options.runId)).map(([k, v]) => `${k}=${v}`).join(', ')}`,
+        `environment: ${environment ?? '(none)'}; labels on every object: ${Object.entries(runLabels(options.runId, options.env)).map(([k, v]) => `${k}=${v}`).join(', ')}`,
         ...plans.flatMap((p) => [
           `experiment ${p.experiment}: ${p.kind} ${p.namespace}/${p.name} (${p.manifest}) → ${p.targets.join(', ')}, ${p.blastRadius}, duration ${p.duration}, guard: ${p.guard.join(', ') || 'none'}`,
           ...p.admission.map((d) => `  ${d.outcome.padEnd(7)} ${d.rule}: ${d.outcome === 'refuse' ? d.reason : d.detail}`)
         ])
       ],
-      evidence: { plan: plans, labels: runLabels(options.runId) }
+      evidence: { plan: plans, labels: runLabels(options.runId, options.env) }
     }
   }
 }

@@ -74,7 +74,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     environment: values.environment as string | undefined,
     dryRun: values['dry-run'] === true,
     format,
-    runId: (values['run-id'] as string | undefined) ?? defaultRunId(io.env)
+    runId: (values['run-id'] as string | undefined) ?? defaultRunId(io.env),
+    env: io.env
   }
   if (command.words[0] === 'cleanup' && values['run-id'] === undefined) throw new UsageError('cleanup needs --run-id ID (the run to clean up)')
   const report = await execute(command.build(parsed.positionals, values), options)

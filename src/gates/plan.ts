@@ -12,9 +12,7 @@ export function queriesOf(gate: GateConfig): Record<string, string> {
 
 /** Dry run: every query with its variables filled in (escaped), and the evaluation schedule. */
 export function planGates({ config, options }: StageContext): StageOutput {
-  const gates = config?.gates
-  if (!gates || gates.checks.length === 0)
-    return { result: { stage: 'gates', verdict: 'skipped', summary: 'no gates configured', findings: [] } }
+  const gates = config!.gates!
   const variables = { ...gates.variables, runId: options.runId }
   const render = (template: string, source: string) => {
     try {

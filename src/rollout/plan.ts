@@ -5,9 +5,7 @@ export const ABORT_PATCH = { status: { abort: true } } as const
 
 /** Dry run: which rollout, what the run waits for, and what each verdict would patch. */
 export function planRollout({ config, options }: StageContext): StageOutput {
-  const rollout = config?.rollout
-  if (!rollout)
-    return { result: { stage: 'rollout', verdict: 'skipped', summary: 'no rollout configured', findings: [] } }
+  const rollout = config!.rollout!
   const target = `rollouts.argoproj.io/${rollout.name} in namespace ${rollout.namespace}`
   const plan = {
     target,

@@ -77,6 +77,26 @@ rollout:
     expect(rollout.evidence.plan.onFail).toBe('abort: {"status":{"abort":true}} on /status')
   })
 
+  it('refuses the cluster stages for a pull_request_target trigger unless the environment allows it', async () => {
+    const config = (allow: boolean) => `version: 1
+environments:
+  staging: { allowUntrustedTriggers: ${allow} }
+rollout: { name: checkout, namespace: shop }
+`
+    const dir = tempConfig(config(false))
+    const event = path.join(dir, 'event.json')
+    writeFileSync(event, JSON.stringify({ pull_request: { number: 1 } }))
+    const env = { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: event }
+    const refused = await cli(['pipeline', '--dry-run', '--format', 'json'], { cwd: dir, env })
+    expect(refused.code).toBe(1)
+    const report = JSON.parse(refused.stdout)
+    expect(report.findings).toEqual([
+      expect.objectContaining({ rule: 'UNTRUSTED_TRIGGER', stage: 'rollout', message: expect.stringContaining('pull_request_target runs with the base repository token') })
+    ])
+    writeFileSync(path.join(dir, '.release-gate.yml'), config(true))
+    expect((await cli(['pipeline', '--dry-run'], { cwd: dir, env })).code).toBe(0)
+  })
+
   it('prints the config JSON Schema', async () => {
     const run = await cli(['schema'])
     const schema = JSON.parse(run.stdout)
