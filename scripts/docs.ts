@@ -4,6 +4,9 @@ import { COMMANDS, GLOBAL_OPTIONS } from '../src/cli/commands.js'
 import { jsonSchema } from '../src/config/json-schema.js'
 import { EXIT, EXIT_MEANING } from '../src/errors.js'
 import { gateKinds } from '../src/gates/kinds/index.js'
+import { admissionRules } from '../src/chaos/admission/rules.js'
+import { LINT_RULES } from '../src/contract/rules/registry.js'
+import { breakingRules } from '../src/contract/rules/breaking/index.js'
 import { z } from 'zod'
 
 type Schema = {
@@ -115,6 +118,44 @@ function replaceRegion(text: string, name: string, body: string): string {
   return `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`
 }
 
+function ruleTable(rules: readonly { id: string; categories: readonly string[]; default: boolean; purpose: string; deprecated?: boolean }[]): string {
+  return [
+    '| ID | categories (buf v2) | default | purpose |',
+    '| --- | --- | --- | --- |',
+    ...rules.map((r) => `| \`${r.id}\` | ${r.deprecated ? '(deprecated)' : r.categories.join(', ')} | ${r.default ? 'yes' : ''} | ${cell(r.purpose)} |`)
+  ].join('\n')
+}
+
+/** docs/rules.md: every rule of every stage, from the registries. */
+function rulesDoc(): string {
+  return [
+    '# release-gate rules',
+    '',
+    'Generated from the rule registries by `npm run gen`; do not edit by hand.',
+    '',
+    '## Contract: lint (buf\'s IDs, categories and defaults)',
+    '',
+    'PROTOVALIDATE needs a CEL compiler, which release-gate does not have yet: when a linted file uses `buf.validate` options the rule is reported as not run (a warning), never as passed.',
+    '',
+    ruleTable(LINT_RULES),
+    '',
+    '## Contract: breaking changes (buf\'s IDs, categories and defaults)',
+    '',
+    ruleTable(breakingRules),
+    '',
+    '## Chaos: admission policy',
+    '',
+    '| ID | purpose |',
+    '| --- | --- |',
+    ...admissionRules.map((r) => `| \`${r.id}\` | ${cell(r.purpose)} |`),
+    '',
+    '## Gates: kinds',
+    '',
+    gateKindTable(),
+    ''
+  ].join('\n')
+}
+
 /** Every generated file with the content it must have; `read` supplies the current README and action.yml. */
 export function generatedFiles(read: (file: string) => string): Record<string, string> {
   let readme = read('README.md')
@@ -125,6 +166,7 @@ export function generatedFiles(read: (file: string) => string): Record<string, s
   readme = replaceRegion(readme, 'gate-kinds', gateKindTable())
   return {
     'schema/release-gate.schema.json': JSON.stringify(jsonSchema(), null, 2) + '\n',
-    'README.md': readme
+    'README.md': readme,
+    'docs/rules.md': rulesDoc()
   }
 }
