@@ -44,7 +44,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
     ? {
         token,
         checkRun: core.getBooleanInput('check-run'),
-        checkName: core.getInput('check-name') || 'release-gate',
+        checkName: core.getInput('check-name') || 'release-gate findings',
         comment: core.getBooleanInput('pr-comment'),
         commitStatus: core.getBooleanInput('commit-status')
       }
@@ -69,7 +69,13 @@ function toCommand(name: string): Command {
       const action = core.getInput('rollout-action') || 'status'
       if (!(ROLLOUT_ACTIONS as readonly string[]).includes(action))
         throw new UsageError(`input rollout-action: expected one of ${ROLLOUT_ACTIONS.join(', ')}, got "${action}"`)
-      return { name: 'rollout', action: action as RolloutAction }
+      return {
+        name: 'rollout',
+        action: action as RolloutAction,
+        full: core.getInput('promote-full') === 'true',
+        until: core.getInput('until') || undefined,
+        timeout: core.getInput('timeout') || undefined
+      }
     }
     default:
       throw new UsageError(`input command: expected one of ${ACTION_COMMANDS.join(', ')}, got "${name}"`)
