@@ -1,5 +1,7 @@
 import type { GateConfig } from '../config/schema.js'
+import { parseDuration } from '../config/duration.js'
 import { gateKind } from './kinds/index.js'
+import { templateVariables } from './measure.js'
 import { UsageError } from '../errors.js'
 import { QueryTemplateError, renderQuery } from '../prometheus/promql.js'
 import type { StageContext, StageOutput } from '../pipeline.js'
@@ -13,7 +15,9 @@ export function queriesOf(gate: GateConfig): Record<string, string> {
 /** Dry run: every query with its variables filled in (escaped), and the evaluation schedule. */
 export function planGates({ config, options }: StageContext): StageOutput {
   const gates = config!.gates!
-  const variables = { ...gates.variables, runId: options.runId }
+  // The same variables a live measurement gets; elapsed is shown as the first interval's lookback.
+  const intervalSeconds = parseDuration(gates.interval) / 1000
+  const variables = templateVariables({ variables: { ...gates.variables, runId: options.runId }, intervalSeconds }, intervalSeconds)
   const render = (template: string, source: string) => {
     try {
       return renderQuery(template, variables, { source })

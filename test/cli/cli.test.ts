@@ -98,6 +98,25 @@ rollout: { name: checkout, namespace: shop }
     expect((await cli(['pipeline', '--dry-run'], { cwd: dir, env })).code).toBe(0)
   })
 
+  it('dry-runs gates that use the run-time variables elapsed and interval', async () => {
+    const dir = tempConfig(`version: 1
+gates:
+  interval: 30s
+  checks:
+    - name: errors
+      kind: sequential
+      canaryErrors: 'sum(increase(errors{track="canary"}[{{ elapsed }}]))'
+      canaryTotal: 'sum(increase(requests{track="canary"}[{{ elapsed }}]))'
+      baselineErrors: 'sum(increase(errors{track="stable"}[{{ elapsed }}]))'
+      baselineTotal: 'sum(increase(requests{track="stable"}[{{ interval }}]))'
+`)
+    const run = await cli(['gate', '--dry-run', '--format', 'json'], { cwd: dir })
+    expect(run.code).toBe(0)
+    const queries = JSON.parse(run.stdout).stages[0].evidence.plan[0].queries
+    expect(queries.canaryErrors).toBe('sum(increase(errors{track="canary"}[30s]))')
+    expect(queries.baselineTotal).toBe('sum(increase(requests{track="stable"}[30s]))')
+  })
+
   it('prints the config JSON Schema', async () => {
     const run = await cli(['schema'])
     const schema = JSON.parse(run.stdout)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { duration } from '../../config/duration.js'
 import { hodgesLehmann, mannWhitney, median } from '../stats.js'
 import { fmt, gateCommon, pct, type GateKindSpec } from './common.js'
 
@@ -12,7 +13,7 @@ const config = z
     confidence: z.number().gt(0.5).lt(1).default(0.98).describe('Confidence level of the test.'),
     effectSize: z.number().nonnegative().default(0.1).describe('Smallest relative shift (Hodges-Lehmann estimate over the baseline median) that counts.'),
     minSamplesPerSide: z.number().int().min(3).default(10).describe('Fewer samples on either side is inconclusive.'),
-    step: z.string().default('15s').describe('Range-query resolution.')
+    step: duration.default('15s').describe('Range-query resolution.')
   })
   .strict()
 
