@@ -40,6 +40,8 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
   }
   const reportPath = optional('report-path') ?? `${env.RUNNER_TEMP ?? options.cwd}/release-gate-report.json`
   const token = core.getInput('github-token')
+  // Masked before anything else can print it.
+  if (token) core.setSecret(token)
   const github = token
     ? {
         token,

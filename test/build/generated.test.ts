@@ -7,3 +7,12 @@ describe('generated files', () => {
     expect(readFileSync(file, 'utf8')).toBe(expected)
   })
 })
+
+describe('README', () => {
+  it('shows the gates exactly as the quick-start config has them', () => {
+    const readme = readFileSync('README.md', 'utf8')
+    const section = readme.slice(readme.indexOf('## Gates'))
+    const block = section.slice(section.indexOf('```yaml\n') + 8, section.indexOf('```\n', section.indexOf('```yaml\n') + 8))
+    expect(readFileSync('examples/quickstart/.release-gate.yml', 'utf8')).toContain(block)
+  })
+})
