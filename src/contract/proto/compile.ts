@@ -58,7 +58,6 @@ export function compile(input: ReadonlyMap<string, string> | Loader, options: Co
 
   const parseStart = performance.now()
   const queue: string[] = [...targets, DESCRIPTOR]
-  const missing: { file: ProtoFile; index: number }[] = []
   for (let i = 0; i < queue.length; i++) {
     const path = queue[i]!
     if (byPath.has(path) || failed.has(path)) continue
@@ -70,14 +69,11 @@ export function compile(input: ReadonlyMap<string, string> | Loader, options: Co
     for (const imp of file.imports) queue.push(imp.path)
   }
   for (const file of byPath.values()) {
-    file.imports.forEach((imp, index) => {
+    for (const imp of file.imports) {
       imp.file = byPath.get(imp.path)
-      if (!imp.file && !failed.has(imp.path)) missing.push({ file, index })
-    })
-  }
-  for (const { file, index } of missing) {
-    const imp = file.imports[index]!
-    errors.push(errorAt(file.path, file.lines, imp.spanStart, imp.spanEnd, 'imported file does not exist'))
+      // An import that failed to parse already has its syntax error.
+      if (!imp.file && !failed.has(imp.path)) errors.push(errorAt(file.path, file.lines, imp.spanStart, imp.spanEnd, 'imported file does not exist'))
+    }
   }
 
   const files = targets.map((t) => byPath.get(t)).filter((f): f is ProtoFile => f !== undefined)
@@ -85,7 +81,7 @@ export function compile(input: ReadonlyMap<string, string> | Loader, options: Co
   if (failed.size === 0) {
     // Well-known types first, then by path: decides which of two duplicates is reported.
     const all = [...byPath.values()].sort((a, b) => Number(!WELL_KNOWN_TYPES.has(a.path)) - Number(!WELL_KNOWN_TYPES.has(b.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    errors.push(...link(all, new LinkContext()))
+    for (const e of link(all, new LinkContext())) errors.push(e)
   }
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column)
   const end = performance.now()

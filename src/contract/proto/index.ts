@@ -15,22 +15,23 @@
  *     own `{ read(path) }`, e.g. over git objects). Paths are import paths: `google/type/money.proto`.
  *
  *   sourceLocations(file) / locationOf(file, path)
- *     buf's SourceCodeInfo for a linked file: descriptor path → span and comments. Every AST span
- *     getter returns the same span buf records for the corresponding path, so rules can report
- *     `field.nameSpan` or `locationOf(file, [4, 0, 2, 1, 1])` interchangeably.
+ *     buf's SourceCodeInfo for a linked file: descriptor path → span and comments (locationOf
+ *     caches per file and returns the first location of a path). Every AST span getter returns
+ *     the span buf records for the corresponding path, so rules can report `field.nameSpan` or
+ *     `locationOf(file, [4, 0, 2, 1, 1])?.span` interchangeably.
  *
  * AST (ast.ts) in brief — lists are in descriptor order, synthetic elements included:
- *   ProtoFile: path, syntax, edition, package, imports[] (path, modifier, used, file), options[],
- *     messages[], enums[], services[], extends[], extensions[], features, source, span
- *   MessageDecl: name, fullName, fields[], oneofs[], messages[], enums[], extends[], extensions[],
- *     extensionRanges[], reservedRanges[], reservedNames[], options[], synthetic, features
- *   FieldDecl: name, number, label, typeName, type, resolvedTypeName, jsonName, cardinality,
- *     descriptorLabel, oneof, mapEntry, group, extend, resolvedExtendee, proto3Optional, features
- *   EnumDecl / EnumValueDecl, OneofDecl, ServiceDecl / MethodDecl, ExtendDecl, RangeDecl,
- *   ReservedName, OptionDecl (nameText, nameParts, value tree, fieldPath), comments on declarations.
- *   Spans: `span` on every node, plus nameSpan, numberSpan, typeSpan, labelSpan, optionsSpan,
- *   optionSpan(name), valueSpan, startSpan/endSpan … as getters (1-based, end exclusive, columns
- *   in terminal cells like buf's findings).
+ *   ProtoFile: path, syntax, edition, package, syntaxDecl, packageDecl, imports[] (path, modifier,
+ *     used, file), options[], messages[], enums[], services[], extends[], extensions[], features, source
+ *   MessageDecl: name, fullName, parent, fields[], oneofs[], messages[], enums[], extends[],
+ *     extensions[], extensionRanges[], reservedRanges[], reservedNames[], options[], synthetic, features
+ *   FieldDecl: name, number, label, typeName, type, resolvedTypeName, resolvedMessage/Enum, jsonName,
+ *     cardinality, descriptorLabel, oneof, mapEntry, group, extend, extendeeMessage, proto3Optional, features
+ *   EnumDecl (values[], closed) / EnumValueDecl, OneofDecl, ServiceDecl / MethodDecl, ExtendDecl,
+ *   RangeDecl, ReservedName, OptionDecl (nameText, nameParts, value tree, fieldPath), comments.
+ *   Spans are getters: `span` on every node, plus nameSpan, numberSpan, typeSpan, labelSpan,
+ *   optionsSpan, optionSpan(name), valueSpan, startSpan/endSpan, … — 1-based, end exclusive,
+ *   columns in terminal cells like buf's lint/breaking findings.
  */
 export * from './ast.js'
 export { ProtoError } from './errors.js'

@@ -137,23 +137,33 @@ export function link(files: readonly ProtoFile[], ctx: LinkContext): ProtoError[
   return ctx.errors
 }
 
+/** Depth-first over imports (iteratively: import chains can be long); an import that closes a cycle is reported and cut. */
 function checkImportCycles(files: readonly ProtoFile[], ctx: LinkContext): void {
-  const state = new Map<ProtoFile, 1 | 2>() // 1 visiting, 2 done
-  const visit = (f: ProtoFile): void => {
-    state.set(f, 1)
-    for (let i = 0, list = f.imports; i < list.length; i++) {
-      const imp = list[i]!
+  const state = new Map<ProtoFile, 1 | 2>() // 1 on the current path, 2 done
+  for (const root of files) {
+    if (state.has(root)) continue
+    state.set(root, 1)
+    const stack: { file: ProtoFile; next: number }[] = [{ file: root, next: 0 }]
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!
+      if (top.next === top.file.imports.length) {
+        state.set(top.file, 2)
+        stack.pop()
+        continue
+      }
+      const imp = top.file.imports[top.next++]!
       const dep = imp.file
       if (!dep) continue
       const s = state.get(dep)
       if (s === 1) {
-        ctx.error(f, imp.span, `detected cyclic import while importing ${JSON.stringify(imp.path)}`)
+        ctx.error(top.file, imp.span, `detected cyclic import while importing ${JSON.stringify(imp.path)}`)
         imp.file = undefined
-      } else if (s === undefined) visit(dep)
+      } else if (s === undefined) {
+        state.set(dep, 1)
+        stack.push({ file: dep, next: 0 })
+      }
     }
-    state.set(f, 2)
   }
-  for (const f of files) if (!state.has(f)) visit(f)
 }
 
 // ---- symbols ----------------------------------------------------------------------------------

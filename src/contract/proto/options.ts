@@ -31,11 +31,6 @@ const INT_RANGES: Record<string, readonly [bigint, bigint]> = {
   fixed64: [0n, 2n ** 64n - 1n]
 }
 
-function parentScope(fullName: string): string {
-  const dot = fullName.lastIndexOf('.')
-  return dot < 0 ? '' : fullName.slice(0, dot)
-}
-
 /** FieldOptions.OptionTargetType of each options message. */
 const TARGET_OF: Record<string, string> = {
   FileOptions: 'TARGET_TYPE_FILE',
@@ -55,6 +50,11 @@ interface Target {
   field: FieldDecl | undefined
 }
 
+/**
+ * Interprets the options of every element of `file`. Names in an element's options are looked
+ * up from the scope that contains the element (protoc's rule), e.g. the package for a top-level
+ * message, the message for its fields.
+ */
 export function interpretOptions(file: ProtoFile, ctx: LinkContext): void {
   const run = (holder: OptionsHolder, optionsMessage: string, scope: string, field?: FieldDecl) => {
     if (holder.options.length === 0) return
@@ -70,18 +70,19 @@ export function interpretOptions(file: ProtoFile, ctx: LinkContext): void {
   run(file, 'FileOptions', file.package)
   for (let i = 0, list = file.enums; i < list.length; i++) {
     const e = list[i]!
-    run(e, 'EnumOptions', parentScope(e.fullName))
+    run(e, 'EnumOptions', file.package)
     for (let i = 0, list = e.values; i < list.length; i++) {
       const v = list[i]!
-      run(v, 'EnumValueOptions', parentScope(v.fullName))
+      run(v, 'EnumValueOptions', file.package)
     }
   }
   for (let i = 0, list = file.extensions; i < list.length; i++) {
     const f = list[i]!
-    run(f, 'FieldOptions', parentScope(f.fullName), f)
+    run(f, 'FieldOptions', file.package, f)
   }
   forEachMessage(file, (m) => {
-    run(m, 'MessageOptions', parentScope(m.fullName))
+    const outer = m.parent ? m.parent.fullName : file.package
+    run(m, 'MessageOptions', outer)
     for (let i = 0, list = m.fields; i < list.length; i++) {
       const f = list[i]!
       run(f, 'FieldOptions', m.fullName, f)
@@ -96,7 +97,7 @@ export function interpretOptions(file: ProtoFile, ctx: LinkContext): void {
     }
     for (let i = 0, list = m.extensionDecls; i < list.length; i++) {
       const d = list[i]!
-      run(d, 'ExtensionRangeOptions', parentScope(m.fullName))
+      run(d, 'ExtensionRangeOptions', outer)
     }
     for (let i = 0, list = m.enums; i < list.length; i++) {
       const e = list[i]!

@@ -59,13 +59,18 @@ export class FileScope {
     }
   }
 
+  /** Files `f` re-exports through chains of public imports (iteratively: chains can be long). */
   private addPublic(f: ProtoFile, cause: ImportDecl, seen: Set<ProtoFile>): void {
-    if (seen.has(f)) return
-    seen.add(f)
-    for (const imp of f.imports) {
-      if (imp.modifier !== 'public' || !imp.file) continue
-      this.addFile(imp.file, cause)
-      this.addPublic(imp.file, cause, seen)
+    const todo = [f]
+    while (todo.length > 0) {
+      const next = todo.pop()!
+      if (seen.has(next)) continue
+      seen.add(next)
+      for (const imp of next.imports) {
+        if (imp.modifier !== 'public' || !imp.file) continue
+        this.addFile(imp.file, cause)
+        todo.push(imp.file)
+      }
     }
   }
 
