@@ -11,7 +11,7 @@ export const EXIT = {
 export const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   pass: 'Pass: every stage that ran passed (or, with --dry-run, the plan was printed).',
   blocked: 'Blocked: an error finding or a failed gate; the release must not go out.',
-  usage: 'Usage, config or input error: bad arguments, an invalid .release-gate.yml (file:line:col on stderr), unreadable input, or a command this version does not build yet.',
+  usage: 'Usage, config or input error: bad arguments, an invalid .release-gate.yml (file:line:col on stderr), unreadable input.',
   inconclusive: 'Inconclusive: could not decide (no data, Prometheus / the cluster / GitHub unreachable, an internal fault). Never a pass.'
 }
 
@@ -20,14 +20,6 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'UsageError'
-  }
-}
-
-/** A capability whose issue is still open: it says so instead of pretending. */
-export class NotBuiltError extends UsageError {
-  constructor(what: string) {
-    super(`${what} is not built yet in this version of release-gate; run it with --dry-run to see the plan.`)
-    this.name = 'NotBuiltError'
   }
 }
 

@@ -1,17 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { planChaos } from './chaos/plan.js'
+import { runChaos, runCleanup } from './chaos/stage.js'
 import type { Command, RunOptions } from './commands.js'
 import { environmentName } from './config/environment.js'
 import { displayPath, loadConfigFile } from './config/load.js'
 import type { Config } from './config/schema.js'
 import { runContract } from './contract/stage.js'
 import { trust } from './github/context.js'
-import { NotBuiltError, UsageError } from './errors.js'
+import { UsageError } from './errors.js'
 import { planGates } from './gates/plan.js'
 import { runGateCommand, runGates } from './gates/stage.js'
 import { worstVerdict, type Report, type RuleInfo, type StageResult } from './report/findings.js'
 import { planRollout } from './rollout/plan.js'
+import { runRolloutCommand, runRolloutStage, type Upstream } from './rollout/stage.js'
 import { TOOL } from './version.js'
 
 const PIPELINE_ORDER = ['contract', 'chaos', 'gates', 'rollout'] as const
@@ -42,34 +44,33 @@ export async function execute(command: Command, options: RunOptions): Promise<Re
     case 'pipeline': {
       const env = environmentOf(config, options)
       const stages = env?.stages ?? [...PIPELINE_ORDER]
-      for (const stage of PIPELINE_ORDER.filter((s) => stages.includes(s))) {
-        const out = await runStage(stage, ctx)
+      const selected = PIPELINE_ORDER.filter((s) => stages.includes(s))
+      for (const stage of selected) {
+        const out = await runStage(stage, ctx, upstreamOf(outputs))
         outputs.push(out)
-        // The first blocking verdict ends the run: nothing after it may act on a release already refused.
-        if (!options.dryRun && (out.result.verdict === 'fail' || out.result.verdict === 'inconclusive')) break
+        // The first blocking verdict ends the run: nothing after it may act on a release already refused,
+        // except the rollout stage, whose job is to abort (or hold) the canary of a refused release.
+        if (!options.dryRun && (out.result.verdict === 'fail' || out.result.verdict === 'inconclusive')) {
+          if (stage !== 'rollout' && selected.includes('rollout')) outputs.push(await runStage('rollout', ctx, upstreamOf(outputs)))
+          break
+        }
       }
       break
     }
+    case 'rollout': {
+      if (!configured('rollout', config)) throw new UsageError('the rollout commands need a `rollout:` section (name, namespace) in the config')
+      const refusal = command.action === 'status' || command.action === 'wait' ? undefined : untrustedTriggerRefusal('rollout', ctx)
+      outputs.push(refusal ?? (await runRolloutCommand(command, ctx)))
+      break
+    }
     case 'chaos':
+      outputs.push(options.dryRun ? await runStage('chaos', ctx) : (untrustedTriggerRefusal('chaos', ctx) ?? (await runChaos(ctx, command.experiment))))
+      break
     case 'gate':
-    case 'rollout':
-      if (command.name === 'gate' && !options.dryRun) {
-        outputs.push(await runGateCommand(command, ctx))
-        break
-      }
-      if (!options.dryRun) throw new NotBuiltError(`release-gate ${command.name}`)
-      outputs.push(await runStage(command.name === 'gate' ? 'gates' : command.name, ctx))
+      outputs.push(options.dryRun ? await runStage('gates', ctx) : await runGateCommand(command, ctx))
       break
     case 'cleanup':
-      // Nothing is injected by this version (the chaos stage only plans), so nothing can be left behind.
-      outputs.push({
-        result: {
-          stage: 'chaos',
-          verdict: 'pass',
-          summary: `run ${options.runId}: this version creates no cluster objects, nothing to clean up`,
-          findings: []
-        }
-      })
+      outputs.push(await runCleanup(ctx))
       break
   }
   const rules = Object.assign({}, ...outputs.map((o) => o.rules ?? {})) as Record<string, RuleInfo>
@@ -94,7 +95,13 @@ function configured(stage: Stage, config: Config | undefined): boolean {
   }
 }
 
-async function runStage(stage: Stage, ctx: StageContext): Promise<StageOutput> {
+/** What the stages so far decided, for the rollout stage. */
+function upstreamOf(outputs: StageOutput[]): Upstream {
+  const stages = outputs.map((o) => ({ stage: o.result.stage, verdict: o.result.verdict, summary: o.result.summary }))
+  return { verdict: worstVerdict(stages.map((s) => s.verdict)), stages }
+}
+
+async function runStage(stage: Stage, ctx: StageContext, upstream: Upstream = { verdict: 'skipped', stages: [] }): Promise<StageOutput> {
   if (!configured(stage, ctx.config)) return { result: { stage, verdict: 'skipped', summary: `no ${stage === 'gates' ? 'gates' : stage} configured`, findings: [] } }
   if (CLUSTER_STAGES.has(stage)) {
     const refusal = untrustedTriggerRefusal(stage, ctx)
@@ -104,13 +111,11 @@ async function runStage(stage: Stage, ctx: StageContext): Promise<StageOutput> {
     case 'contract':
       return runContract({ name: 'contract', mode: 'check' }, ctx)
     case 'chaos':
-      if (!ctx.options.dryRun) throw new NotBuiltError('the chaos stage')
-      return planChaos(ctx)
+      return ctx.options.dryRun ? planChaos(ctx) : runChaos(ctx)
     case 'gates':
       return ctx.options.dryRun ? planGates(ctx) : runGates(ctx)
     case 'rollout':
-      if (!ctx.options.dryRun) throw new NotBuiltError('the rollout stage')
-      return planRollout(ctx)
+      return ctx.options.dryRun ? planRollout(ctx) : runRolloutStage(ctx, upstream)
   }
 }
 

@@ -1,52 +1,22 @@
-import { execFileSync } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
-import path from 'node:path'
-import { LineCounter, parseDocument } from 'yaml'
-import { displayPath } from '../config/load.js'
 import { formatDuration, parseDuration } from '../config/duration.js'
-import type { AdmissionPolicy, ExperimentConfig } from '../config/schema.js'
-import { UsageError } from '../errors.js'
 import { environmentName } from '../config/environment.js'
+import type { AdmissionPolicy } from '../config/schema.js'
 import type { StageContext, StageOutput } from '../pipeline.js'
 import type { Finding } from '../report/findings.js'
 import { admit } from './admission/index.js'
 import { admissionRules } from './admission/rules.js'
-import { chaosMeshTarget, litmusTarget, type ChaosManifest, type ChaosTarget } from './target.js'
-
-/** Labels every object this run creates carries, so cleanup can find them after a crash. */
-export function runLabels(runId: string, env: NodeJS.ProcessEnv): Record<string, string> {
-  const labels: Record<string, string> = { 'release-gate/run-id': runId }
-  if (env.GITHUB_REPOSITORY) labels['release-gate/repository'] = labelValue(env.GITHUB_REPOSITORY)
-  if (env.GITHUB_SHA) labels['release-gate/commit'] = labelValue(env.GITHUB_SHA)
-  return labels
-}
-
-/** Label values: at most 63 of [A-Za-z0-9_.-], starting and ending alphanumeric. */
-function labelValue(text: string): string {
-  return text.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '')
-}
-
-/** The branch being released, as CI names it, else the checkout's. */
-function currentBranch(cwd: string, env: NodeJS.ProcessEnv): string | undefined {
-  const fromCi = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME || env.BRANCH_NAME
-  if (fromCi) return fromCi
-  try {
-    const name = execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-    return name && name !== 'HEAD' ? name : undefined
-  } catch {
-    return undefined
-  }
-}
+import { currentBranch, loadExperiment, runLabels } from './experiment.js'
 
 /** Dry run: for each experiment, the admission decision and what would be created, where, for how long. */
-export async function planChaos({ config, baseDir, options }: StageContext): Promise<StageOutput> {
+export async function planChaos(ctx: StageContext): Promise<StageOutput> {
+  const { config, options } = ctx
   const experiments = config?.chaos?.experiments ?? []
   const environment = environmentName(config, options)
   const policy = environment === undefined ? undefined : config?.chaos?.admission[environment]
   const findings: Finding[] = []
   const plans = []
   for (const experiment of experiments) {
-    const { target, manifest } = await readTarget(experiment, baseDir, options.cwd)
+    const { target, manifestPath: manifest } = await loadExperiment(experiment, ctx)
     if (!policy || environment === undefined) {
       findings.push({
         rule: 'ADMISSION_POLICY',
@@ -97,31 +67,5 @@ export async function planChaos({ config, baseDir, options }: StageContext): Pro
       ],
       evidence: { plan: plans, labels: runLabels(options.runId, options.env) }
     }
-  }
-}
-
-async function readTarget(experiment: ExperimentConfig, baseDir: string, cwd: string): Promise<{ target: ChaosTarget; manifest: string }> {
-  const file = path.resolve(baseDir, experiment.manifest)
-  const shown = displayPath(file, cwd)
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch {
-    throw new UsageError(`${shown}: chaos manifest of experiment "${experiment.name}" not found`)
-  }
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter })
-  if (doc.errors[0]) {
-    const { line, col } = lineCounter.linePos(doc.errors[0].pos[0])
-    throw new UsageError(`${shown}:${line}:${col}: ${doc.errors[0].message.split('\n')[0]}`)
-  }
-  const manifest = doc.toJS() as ChaosManifest
-  const group = experiment.driver === 'chaos-mesh' ? 'chaos-mesh.org/' : 'litmuschaos.io/'
-  if (typeof manifest?.apiVersion !== 'string' || !manifest.apiVersion.startsWith(group))
-    throw new UsageError(`${shown}:1:1: expected a ${experiment.driver} object (apiVersion ${group}…), got apiVersion ${JSON.stringify(manifest?.apiVersion)}`)
-  try {
-    return { target: experiment.driver === 'chaos-mesh' ? chaosMeshTarget(manifest) : litmusTarget(manifest), manifest: shown }
-  } catch (err) {
-    throw new UsageError(`${shown}: ${(err as Error).message}`)
   }
 }
