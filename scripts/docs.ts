@@ -7,6 +7,8 @@ import { gateKinds } from '../src/gates/kinds/index.js'
 import { admissionRules } from '../src/chaos/admission/rules.js'
 import { LINT_RULES } from '../src/contract/rules/registry.js'
 import { breakingRules } from '../src/contract/rules/breaking/index.js'
+import { restRules } from '../src/contract/rest/rules.js'
+import { policyRules } from '../src/contract/policy/rules.js'
 import { z } from 'zod'
 
 type Schema = {
@@ -142,6 +144,16 @@ function rulesDoc(): string {
     '## Contract: breaking changes (buf\'s IDs, categories and defaults)',
     '',
     ruleTable(breakingRules),
+    '',
+    '## Contract: REST/JSON surface (google.api.http; `contract check`)',
+    '',
+    'buf checks no custom option, so a changed route passes `buf breaking`; these rules compare the routes gRPC-Gateway derives. Path templates are compared by structure, not by variable names. Adding a binding is not a break.',
+    '',
+    ruleTable(restRules),
+    '',
+    '## Contract: evolution policy (`contract check`)',
+    '',
+    ruleTable(policyRules),
     '',
     '## Chaos: admission policy',
     '',

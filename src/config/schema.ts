@@ -75,7 +75,29 @@ const contract = z
     against: z.string().optional().describe('Base to compare with: a git ref (origin/main) or a directory. Default: the PR base.'),
     lint: z.boolean().default(true),
     breaking: z.boolean().default(true),
-    failOn: z.enum(['error', 'warning']).default('error').describe('Lowest finding severity that blocks.')
+    failOn: z.enum(['error', 'warning']).default('error').describe('Lowest finding severity that blocks.'),
+    rest: z
+      .object({
+        enabled: z.boolean().default(true),
+        use: z.array(z.string()).optional().describe('REST rule IDs to run (default: all).'),
+        except: z.array(z.string()).optional().describe('REST rule IDs to skip.')
+      })
+      .strict()
+      .optional()
+      .describe('The REST/JSON surface gRPC-Gateway derives from google.api.http (contract check only).'),
+    policy: z
+      .object({
+        enabled: z.boolean().default(true),
+        use: z.array(z.string()).optional().describe('POLICY rule IDs to run (default: all).'),
+        except: z.array(z.string()).optional().describe('POLICY rule IDs to skip.'),
+        tagPattern: z.string().default('v*').describe('Release tags (semver) the versions and deprecation history come from.'),
+        majorsBefore: z.number().int().min(0).default(2).describe('Major versions a field must be deprecated before it is deleted.'),
+        version: z.string().optional().describe('The version this change is released as, when no tag says it yet.')
+      })
+      .strict()
+      .optional()
+      .describe('The evolution policy and the semver gate (contract check only).'),
+    approvalLabel: z.string().default('breaking-change-approved').describe('PR label that approves the breaking changes of a PR.')
   })
   .strict()
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type { Command } from '../commands.js'
+import type { ContractConfig } from '../config/schema.js'
 import { UsageError } from '../errors.js'
 import type { StageContext, StageOutput } from '../pipeline.js'
 import type { Finding, RuleInfo } from '../report/findings.js'
@@ -9,8 +10,14 @@ import { breakingOptionsFromConfig, BreakingConfigError } from './breaking.js'
 import { loadBufWorkspace, type BufWorkspace } from './bufconfig/workspace.js'
 import { BufConfigError } from './bufconfig/errors.js'
 import { lintReportFindings, lintWorkspace } from './lint.js'
+import { policyRules } from './policy/rules.js'
+import { restRules } from './rest/rules.js'
 import { breakingRules } from './rules/breaking/index.js'
 import { LINT_RULES } from './rules/registry.js'
+import { checkContractEvolution, EvolutionInputError } from './policy/evolution.js'
+import { readEventLabels } from './policy/gate.js'
+import { PolicyConfigError } from './policy/compare.js'
+import { RestConfigError } from './rest/compare.js'
 import { changedProtoFiles, combinedTree, compareTrees, directoryTree, gitTree, GitSourceError, type SourceTree } from './source/index.js'
 
 type ContractCommand = Extract<Command, { name: 'contract' }>
@@ -22,6 +29,8 @@ type Base = { kind: 'dir'; dir: string } | { kind: 'git'; ref: string }
 const CONTRACT_RULES: Record<string, RuleInfo> = Object.fromEntries([
   ...LINT_RULES.map((r) => [r.id, { purpose: r.purpose }]),
   ...breakingRules.map((r) => [r.id, { purpose: r.purpose }]),
+  ...restRules.map((r) => [r.id, { purpose: r.purpose }]),
+  ...policyRules.map((r) => [r.id, { purpose: r.purpose }]),
   ['COMPILE', { purpose: 'Checks that the .proto files compile.' }]
 ])
 
@@ -51,13 +60,22 @@ export async function runContract(command: ContractCommand, ctx: StageContext): 
     }
     if (breaking && base) {
       const workspace = await loadBufWorkspace(dir)
-      const result = await compareWithBase(dir, workspace, base, options.cwd)
+      const result = await compareWithBase(dir, workspace, base, options.cwd, command.mode === 'check' ? { config: contract, env: options.env } : undefined)
       findings.push(...result.findings)
+      details.push(...result.evolutionDetails)
       details.push(`breaking: against ${base.kind === 'git' ? `git ${base.ref}` : shown(base.dir, options.cwd)}${result.changed ? ` (${result.changed} changed file(s) and what they reach)` : ''}, ${result.findings.length} finding(s)`)
       evidence.breaking = { against: base.kind === 'git' ? base.ref : shown(base.dir, options.cwd), rules: result.rules, findings: result.findings.length, stats: result.stats }
     } else if (breaking) details.push('breaking: not checked — no base (pass --against, set contract.against, or run on a pull request)')
   } catch (err) {
-    if (err instanceof BufConfigError || err instanceof BreakingConfigError || err instanceof GitSourceError) throw new UsageError(err.message)
+    if (
+      err instanceof BufConfigError ||
+      err instanceof BreakingConfigError ||
+      err instanceof GitSourceError ||
+      err instanceof EvolutionInputError ||
+      err instanceof PolicyConfigError ||
+      err instanceof RestConfigError
+    )
+      throw new UsageError(err.message)
     throw err
   }
 
@@ -72,8 +90,17 @@ export async function runContract(command: ContractCommand, ctx: StageContext): 
   const failOn = contract?.failOn ?? 'error'
   const blocking = findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'))
   const count = (rule: (f: Finding) => boolean) => findings.filter(rule).length
-  const breakingIds = new Set(breakingRules.map((r) => r.id))
-  const summary = `${count((f) => breakingIds.has(f.rule))} breaking change(s), ${count((f) => !breakingIds.has(f.rule) && f.rule !== 'COMPILE' && f.severity === 'error')} lint finding(s)${count((f) => f.rule === 'COMPILE') ? `, ${count((f) => f.rule === 'COMPILE')} compile error(s)` : ''}`
+  const breakingIds = new Set([...breakingRules, ...restRules].map((r) => r.id))
+  const policyIds = new Set(policyRules.map((r) => r.id))
+  const lintIds = new Set(LINT_RULES.map((r) => r.id))
+  const parts = [
+    `${count((f) => breakingIds.has(f.rule) && f.severity === 'error')} breaking change(s)`,
+    ...(count((f) => policyIds.has(f.rule)) ? [`${count((f) => policyIds.has(f.rule) && f.severity === 'error')} policy finding(s)`] : []),
+    `${count((f) => lintIds.has(f.rule) && f.severity === 'error')} lint finding(s)`,
+    ...(count((f) => f.rule === 'COMPILE') ? [`${count((f) => f.rule === 'COMPILE')} compile error(s)`] : []),
+    ...(count((f) => f.severity === 'notice' && (breakingIds.has(f.rule) || policyIds.has(f.rule))) ? [`${count((f) => f.severity === 'notice' && (breakingIds.has(f.rule) || policyIds.has(f.rule)))} approved`] : [])
+  ]
+  const summary = parts.join(', ')
   return {
     rules: CONTRACT_RULES,
     result: { stage: 'contract', verdict: blocking.length > 0 ? 'fail' : 'pass', summary, findings, details, evidence, durationMs: Date.now() - started }
@@ -105,15 +132,23 @@ function workspaceTree(rootDir: string, workspace: BufWorkspace, open: (moduleRo
   ).then(combinedTree)
 }
 
-async function compareWithBase(dir: string, workspace: BufWorkspace, base: Base, cwd: string) {
+/** With `contract check`: REST/JSON rules, the evolution policy and the semver gate on top of buf's findings. */
+interface EvolutionRequest {
+  config: ContractConfig | undefined
+  env: NodeJS.ProcessEnv
+}
+
+async function compareWithBase(dir: string, workspace: BufWorkspace, base: Base, cwd: string, evolution?: EvolutionRequest) {
   const head = await workspaceTree(dir, workspace, (root, exclude) => directoryTree(root, { exclude }))
   let changed: string[] | undefined
+  let gitDir: string | undefined
   const baseTree =
     base.kind === 'dir'
       ? await workspaceTree(base.dir, workspace, (root, exclude) => directoryTree(root, { exclude }))
       : await workspaceTree(dir, workspace, async (root) => {
           const top = gitTopLevel(dir)
           const relDir = path.relative(top, root).split(path.sep).join('/')
+          gitDir ??= relDir
           if (workspace.modules.length === 1 && workspace.modules[0]!.roots.length === 1)
             // PR mode: compare what the change can reach; the helper guarantees the same findings as a full compare.
             changed = await changedProtoFiles({ repo: dir, base: base.ref, dir: relDir })
@@ -122,18 +157,31 @@ async function compareWithBase(dir: string, workspace: BufWorkspace, base: Base,
   try {
     // Multi-module workspaces are compared as one image with the first module's breaking config.
     const options = breakingOptionsFromConfig(workspace.modules[0]!.breaking)
+    const displayPath = (p: string) => shown(path.join(dir, head.displayPath(p)), cwd)
     const result = await compareTrees(head, baseTree, {
       ...options,
       ...(changed ? { changed } : {}),
-      displayPath: (p) => shown(path.join(dir, head.displayPath(p)), cwd),
+      displayPath,
       baseDisplayPath: (p) => (base.kind === 'dir' ? shown(path.join(base.dir, baseTree.displayPath(p)), cwd) : `${base.ref}:${baseTree.displayPath(p)}`)
     })
-    return {
-      findings: result.findings.map((f): Finding => ({ rule: f.rule, stage: 'contract', severity: 'error', message: f.message, ...(f.path ? { path: f.path, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn } : {}) })),
-      rules: result.rules,
-      stats: result.stats,
-      changed: changed?.length
+    const bufFindings = result.findings.map((f): Finding => ({ rule: f.rule, stage: 'contract', severity: 'error', message: f.message, ...(f.path ? { path: f.path, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn } : {}) }))
+    let findings = bufFindings
+    let evolutionDetails: string[] = []
+    if (evolution) {
+      const cfg = evolution.config
+      const checked = await checkContractEvolution({
+        head,
+        base: baseTree,
+        breakingFindings: bufFindings,
+        displayPath,
+        ...(base.kind === 'git' && gitDir !== undefined ? { git: { repo: dir, dir: gitDir, baseRef: base.ref } } : {}),
+        labels: await readEventLabels(evolution.env.GITHUB_EVENT_PATH),
+        config: { ...(cfg?.rest ? { rest: cfg.rest } : {}), ...(cfg?.policy ? { policy: cfg.policy } : {}), approvalLabel: cfg?.approvalLabel ?? 'breaking-change-approved' }
+      })
+      findings = checked.findings
+      evolutionDetails = [`evolution: ${checked.summary}`, ...checked.details]
     }
+    return { findings, rules: result.rules, stats: result.stats, changed: changed?.length, evolutionDetails }
   } finally {
     await Promise.all([head.close(), baseTree.close()])
   }

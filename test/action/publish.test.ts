@@ -70,7 +70,8 @@ describe('the action on a pull request', () => {
       'ENUM_VALUE_UPPER_SNAKE_CASE head/acme/pet/v1/pet.proto:22',
       'FIELD_NO_DELETE head/acme/pet/v1/pet.proto:8',
       'FIELD_SAME_JSON_NAME head/acme/pet/v1/pet.proto:10',
-      'FIELD_SAME_TYPE head/acme/pet/v1/pet.proto:12'
+      'FIELD_SAME_TYPE head/acme/pet/v1/pet.proto:12',
+      'POLICY_NEW_FIELD_OPTIONAL head/acme/pet/v1/pet.proto:14'
     ])
     const comments = server.current.callsTo('issues/create-comment')
     expect(comments).toHaveLength(1)

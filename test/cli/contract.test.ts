@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -86,5 +86,44 @@ describe('release-gate contract', () => {
   it('annotations carry the rule ID as title (GitHub format)', async () => {
     const run = await cli(['contract', 'lint', 'examples/quickstart/head', '--format', 'github'])
     expect(run.stdout).toContain('::error file=examples/quickstart/head/acme/pet/v1/pet.proto,line=22,endLine=22,col=3,endColumn=19,title=ENUM_VALUE_PREFIX::Enum value name "pet_type_hamster" should be prefixed with "PET_TYPE_".')
+  })
+})
+
+describe('release-gate contract check: beyond buf', () => {
+  /** The gRPC-Gateway example committed and tagged v1.0.0 as the base; the working tree is the PR. */
+  function gatewayRepository(): string {
+    const repo = mkdtempSync(path.join(tmpdir(), 'rg-gateway-'))
+    cpSync(path.join(REPO, 'examples/grpc-gateway'), repo, { recursive: true })
+    git(repo, 'init', '-q', '-b', 'main')
+    git(repo, 'add', '.')
+    git(repo, 'commit', '-qm', 'v1')
+    git(repo, 'tag', 'v1.0.0')
+    return repo
+  }
+  const library = (repo: string) => path.join(repo, 'proto/acme/library/v1/library.proto')
+  const changePath = (repo: string) => {
+    const file = library(repo)
+    writeFileSync(file, readFileSync(file, 'utf8').replace('post: "/v1/{parent=shelves/*}/books"', 'post: "/v1/{parent=shelves/*}/volumes"'))
+  }
+
+  it('blocks a changed google.api.http path, which buf breaking passes', async () => {
+    const repo = gatewayRepository()
+    changePath(repo)
+    execFileSync(path.join(REPO, 'node_modules/.bin/buf'), ['breaking', '--against', '.git#tag=v1.0.0'], { cwd: repo }) // exits 0: buf sees no break
+    const run = await cli(['contract', 'check', '--against', 'v1.0.0', '--format', 'json'], { cwd: repo })
+    expect(run.code).toBe(1)
+    const findings = JSON.parse(run.stdout).findings
+    expect(findings).toEqual([expect.objectContaining({ rule: 'HTTP_SAME_PATH', path: 'proto/acme/library/v1/library.proto', line: 14, severity: 'error' })])
+  })
+
+  it('an approved break passes, with the approval in the report', async () => {
+    const repo = gatewayRepository()
+    changePath(repo)
+    const event = path.join(repo, 'event.json')
+    writeFileSync(event, JSON.stringify({ pull_request: { number: 7, labels: [{ name: 'breaking-change-approved' }] } }))
+    const run = await cli(['contract', 'check', '--against', 'v1.0.0', '--format', 'json'], { cwd: repo, env: { GITHUB_EVENT_PATH: event, GITHUB_EVENT_NAME: 'pull_request' } })
+    expect(run.code).toBe(0)
+    const finding = JSON.parse(run.stdout).findings[0]
+    expect(finding).toMatchObject({ rule: 'HTTP_SAME_PATH', severity: 'notice', message: expect.stringContaining('breaking-change-approved') })
   })
 })
