@@ -41,20 +41,22 @@ export function scanHeader(text: string): FileHeader {
       continue
     }
     if (c === QUOTE || c === APOSTROPHE) {
+      // Only top-level strings (import paths) are kept; inside bodies the literal is just skipped.
+      const keep = depth === 0
       let j = i + 1
       let value = ''
       while (j < n) {
         const d = text.charCodeAt(j)
         if (d === c || d === NEWLINE) break
         if (d === BACKSLASH) {
-          value += text[j + 1] ?? ''
+          if (keep) value += text[j + 1] ?? ''
           j += 2
           continue
         }
-        value += text[j]
+        if (keep) value += text[j]
         j++
       }
-      if (depth === 0) statement.push(JSON.stringify(value))
+      if (keep) statement.push(JSON.stringify(value))
       i = j + 1
       continue
     }

@@ -4,7 +4,8 @@
  * reads objects of a commit (see git.ts).
  */
 
-import { readdir, readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 
 export interface SourceTree {
@@ -36,7 +37,9 @@ export function directoryTree(root: string, options: DirectoryTreeOptions = {}):
     },
     async read(modulePath) {
       try {
-        return await readFile(path.join(root, ...modulePath.split('/')), 'utf8')
+        // Synchronous on purpose: thousands of small files read faster in a loop than as thousands of
+        // concurrent promises (measured: about 6x less CPU on the googleapis corpus).
+        return readFileSync(path.join(root, ...modulePath.split('/')), 'utf8')
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
         throw error
