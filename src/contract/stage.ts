@@ -14,7 +14,7 @@ import { policyRules } from './policy/rules.js'
 import { restRules } from './rest/rules.js'
 import { breakingRules } from './rules/breaking/index.js'
 import { LINT_RULES } from './rules/registry.js'
-import { checkContractEvolution, EvolutionInputError } from './policy/evolution.js'
+import { checkContractEvolution, EvolutionInputError, type ProtocolImpactRow } from './policy/evolution.js'
 import { readEventLabels } from './policy/gate.js'
 import { PolicyConfigError } from './policy/compare.js'
 import { RestConfigError } from './rest/compare.js'
@@ -64,6 +64,7 @@ export async function runContract(command: ContractCommand, ctx: StageContext): 
       findings.push(...result.findings)
       details.push(...result.evolutionDetails)
       details.push(`breaking: against ${base.kind === 'git' ? `git ${base.ref}` : shown(base.dir, options.cwd)}${result.changed ? ` (${result.changed} changed file(s) and what they reach)` : ''}, ${result.findings.length} finding(s)`)
+      if (result.impactTable) evidence.summaryMarkdown = result.impactTable
       evidence.breaking = { against: base.kind === 'git' ? base.ref : shown(base.dir, options.cwd), rules: result.rules, findings: result.findings.length, stats: result.stats }
     } else if (breaking) details.push('breaking: not checked — no base (pass --against, set contract.against, or run on a pull request)')
   } catch (err) {
@@ -167,6 +168,7 @@ async function compareWithBase(dir: string, workspace: BufWorkspace, base: Base,
     const bufFindings = result.findings.map((f): Finding => ({ rule: f.rule, stage: 'contract', severity: 'error', message: f.message, ...(f.path ? { path: f.path, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn } : {}) }))
     let findings = bufFindings
     let evolutionDetails: string[] = []
+    let impactTable: string | undefined
     if (evolution) {
       const cfg = evolution.config
       const checked = await checkContractEvolution({
@@ -180,11 +182,24 @@ async function compareWithBase(dir: string, workspace: BufWorkspace, base: Base,
       })
       findings = checked.findings
       evolutionDetails = [`evolution: ${checked.summary}`, ...checked.details]
+      impactTable = protocolTable(checked.evidence.impacts ?? [])
     }
-    return { findings, rules: result.rules, stats: result.stats, changed: changed?.length, evolutionDetails }
+    return { findings, rules: result.rules, stats: result.stats, changed: changed?.length, evolutionDetails, impactTable }
   } finally {
     await Promise.all([head.close(), baseTree.close()])
   }
+}
+
+const LEVEL_MARK = { safe: '✅ safe', warning: '⚠️ warning', breaking: '❌ breaking' } as const
+
+/** The job summary's per-protocol table: what each breaking change does to gRPC, generated code and REST. */
+function protocolTable(rows: readonly ProtocolImpactRow[]): string | undefined {
+  if (rows.length === 0) return undefined
+  return [
+    '| rule | location | gRPC wire | generated code | REST/JSON | status |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| \`${r.rule}\` | ${r.path ? `\`${r.path}:${r.line}\`` : ''} | ${LEVEL_MARK[r.wire]} | ${LEVEL_MARK[r.code]} | ${LEVEL_MARK[r.rest]} | ${r.allowedBy ? `allowed: ${r.allowedBy.replace(/\|/g, '\\|')}` : 'blocking'} |`)
+  ].join('\n')
 }
 
 function gitTopLevel(dir: string): string {

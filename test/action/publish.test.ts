@@ -76,6 +76,7 @@ describe('the action on a pull request', () => {
     const comments = server.current.callsTo('issues/create-comment')
     expect(comments).toHaveLength(1)
     expect((comments[0]!.body as { body: string }).body).toContain('<!-- release-gate:contract:check -->')
-    expect(run.summary).toContain('FIELD_NO_DELETE')
+    expect(run.summary).toContain('| rule | location | gRPC wire | generated code | REST/JSON | status |')
+    expect(run.summary).toContain('| `FIELD_SAME_JSON_NAME` | `head/acme/pet/v1/pet.proto:10` | ✅ safe | ✅ safe | ❌ breaking | blocking |')
   }, 60_000)
 })

@@ -9,7 +9,7 @@ import type { Finding } from '../../report/findings.js'
 import type { ProtoFile } from '../proto/index.js'
 import { compileSide, restCompare } from '../rest/compare.js'
 import type { GatewayConfig } from '../rest/gateway-yaml.js'
-import { fieldRenameDetails } from '../rest/impact.js'
+import { fieldRenameDetails, type Level } from '../rest/impact.js'
 import type { RuleFinding } from '../rest/types.js'
 import { readAll } from '../source/compare.js'
 import type { SourceTree } from '../source/tree.js'
@@ -56,7 +56,18 @@ export interface EvolutionResult {
   blocking: boolean
   summary: string
   details: string[]
-  evidence: { versions: Versions; restRules: string[]; problems: string[] }
+  evidence: { versions: Versions; restRules: string[]; problems: string[]; impacts?: ProtocolImpactRow[] }
+}
+
+/** One gated finding's impact per protocol, for the summary's table. */
+export interface ProtocolImpactRow {
+  rule: string
+  path?: string
+  line?: number
+  wire: Level
+  code: Level
+  rest: Level
+  allowedBy?: string
 }
 
 export class EvolutionInputError extends Error {
@@ -143,5 +154,13 @@ export async function checkContractEvolution(input: EvolutionInput): Promise<Evo
       return head ? fieldRenameDetails({ line: finding.line, column: finding.column, message: finding.message }, head, baseSide.files) : undefined
     }
   })
-  return { findings: gate.findings, blocking: gate.blocking, summary: gate.summary, details: [...notRun, ...gate.details], evidence: { versions, restRules: restRuleIds, problems } }
+  const impacts = gate.gated.map(({ finding, impact, allowedBy }) => ({
+    rule: finding.rule,
+    ...(finding.path !== undefined ? { path: finding.path, line: finding.line } : {}),
+    wire: impact.wire,
+    code: impact.code,
+    rest: impact.rest,
+    ...(allowedBy ? { allowedBy: allowedBy.detail } : {})
+  }))
+  return { findings: gate.findings, blocking: gate.blocking, summary: gate.summary, details: [...notRun, ...gate.details], evidence: { versions, restRules: restRuleIds, problems, impacts } }
 }
