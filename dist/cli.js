@@ -16,7 +16,7 @@ import {
   render,
   renderJson,
   wantsColor
-} from "./chunks/chunk-VJ27ZTS3.js";
+} from "./chunks/chunk-MHBZBTUX.js";
 import "./chunks/chunk-WUPCW32C.js";
 
 // src/cli/main.ts

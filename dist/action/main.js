@@ -1,8 +1,8 @@
 import { createRequire as __rgCreateRequire } from 'node:module'; const require = __rgCreateRequire(import.meta.url);
 import {
   run
-} from "../chunks/chunk-4CGHOX4Q.js";
-import "../chunks/chunk-VJ27ZTS3.js";
+} from "../chunks/chunk-ZFGOUYRE.js";
+import "../chunks/chunk-MHBZBTUX.js";
 import "../chunks/chunk-WUPCW32C.js";
 
 // src/action/index.ts

@@ -2,13 +2,13 @@ import { createRequire as __rgCreateRequire } from 'node:module'; const require 
 import {
   STATE_RUN_ID,
   readInputs
-} from "../chunks/chunk-4CGHOX4Q.js";
+} from "../chunks/chunk-ZFGOUYRE.js";
 import {
   execute,
   getState,
   info,
   warning
-} from "../chunks/chunk-VJ27ZTS3.js";
+} from "../chunks/chunk-MHBZBTUX.js";
 import "../chunks/chunk-WUPCW32C.js";
 
 // src/action/post.ts

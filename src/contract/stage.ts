@@ -151,7 +151,7 @@ async function compareWithBase(dir: string, workspace: BufWorkspace, base: Base,
           const relDir = path.relative(top, root).split(path.sep).join('/')
           gitDir ??= relDir
           if (workspace.modules.length === 1 && workspace.modules[0]!.roots.length === 1)
-            // PR mode: compare what the change can reach; the helper guarantees the same findings as a full compare.
+            // PR mode: compare what the change can reach; compareTrees guarantees the same findings as a full compare.
             changed = await changedProtoFiles({ repo: dir, base: base.ref, dir: relDir })
           return gitTree({ repo: dir, ref: base.ref, dir: relDir })
         })
