@@ -16,7 +16,7 @@ import {
   render,
   renderJson,
   wantsColor
-} from "./chunks/chunk-MHBZBTUX.js";
+} from "./chunks/chunk-Z5RLLOQX.js";
 import "./chunks/chunk-WUPCW32C.js";
 
 // src/cli/main.ts

@@ -1,8 +1,8 @@
 import { createRequire as __rgCreateRequire } from 'node:module'; const require = __rgCreateRequire(import.meta.url);
 import {
   run
-} from "../chunks/chunk-ZFGOUYRE.js";
-import "../chunks/chunk-MHBZBTUX.js";
+} from "../chunks/chunk-GYPOC76O.js";
+import "../chunks/chunk-Z5RLLOQX.js";
 import "../chunks/chunk-WUPCW32C.js";
 
 // src/action/index.ts

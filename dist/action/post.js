@@ -2,13 +2,13 @@ import { createRequire as __rgCreateRequire } from 'node:module'; const require 
 import {
   STATE_RUN_ID,
   readInputs
-} from "../chunks/chunk-ZFGOUYRE.js";
+} from "../chunks/chunk-GYPOC76O.js";
 import {
   execute,
   getState,
   info,
   warning
-} from "../chunks/chunk-MHBZBTUX.js";
+} from "../chunks/chunk-Z5RLLOQX.js";
 import "../chunks/chunk-WUPCW32C.js";
 
 // src/action/post.ts

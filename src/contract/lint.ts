@@ -11,6 +11,7 @@ import { listModuleFiles, loadBufWorkspace, type LoadOptions, type ModuleFile } 
 import type { ProtoFile } from './proto/ast.js'
 import type { Finding } from '../report/findings.js'
 import { compile } from './proto/compile.js'
+import { compileFindings } from './source/compare.js'
 import type { LintContext } from './rules/lint/context.js'
 import { lintRule, selectLintRules } from './rules/registry.js'
 import { RuleNotImplementedError, type CommentScope, type Span } from './rules/types.js'
@@ -156,16 +157,7 @@ export async function lintWorkspace(dir: string, options: LoadOptions = {}): Pro
 
   const compiled = compile(texts, { targets: [...texts.keys()].sort() })
   if (compiled.errors.length > 0) {
-    const findings = compiled.errors.map((e) => ({
-      rule: 'COMPILE',
-      path: displayPath(e.file),
-      line: e.line,
-      column: e.column,
-      endLine: e.endLine ?? e.line,
-      endColumn: e.endColumn ?? e.column,
-      message: e.detail
-    }))
-    return { findings: dedupeAndSort(findings), compiled: false, modules: [], unsupported }
+    return { findings: dedupeAndSort(compileFindings(compiled.errors, displayPath)), compiled: false, modules: [], unsupported }
   }
 
   const findings: LintFinding[] = []

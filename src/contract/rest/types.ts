@@ -17,13 +17,5 @@ export interface ExtraRuleSpec<Kind extends 'rest' | 'policy', Context> {
   check(context: Context, report: Report): void
 }
 
-/** A finding in the shape `buf breaking --error-format json` prints (and breaking.ts uses). */
-export interface RuleFinding {
-  rule: string
-  path?: string
-  line: number
-  column: number
-  endLine: number
-  endColumn: number
-  message: string
-}
+/** A finding in the shape `buf breaking --error-format json` prints: the breaking compare's own type. */
+export type { BreakingFinding as RuleFinding } from '../breaking.js'

@@ -179,7 +179,7 @@ function usesPackageRules(options: BreakingOptions): boolean {
 }
 
 /** Compile errors in buf's JSON shape (type COMPILE). */
-export function compileFindings(errors: readonly ProtoError[], displayPath: (modulePath: string) => string = (modulePath) => modulePath): BreakingFinding[] {
+export function compileFindings(errors: readonly ProtoError[], displayPath: (modulePath: string) => string = (modulePath) => modulePath): (BreakingFinding & { path: string })[] {
   return errors.map((error) => ({
     rule: 'COMPILE',
     path: displayPath(error.file),
