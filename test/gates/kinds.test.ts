@@ -3,7 +3,7 @@ import { parseConfig } from '../../src/config/load.js'
 import type { GateConfig } from '../../src/config/schema.js'
 import { gateKind, gateKinds } from '../../src/gates/kinds/index.js'
 import { logMixtureRatio } from '../../src/gates/kinds/sequential.js'
-import type { GateData } from '../../src/gates/kinds/common.js'
+import { fmt, type GateData } from '../../src/gates/kinds/common.js'
 import { hodgesLehmann, incompleteBeta, mannWhitney, normalCdf } from '../../src/gates/stats.js'
 
 /** A gate as the config loader produces it, defaults filled. */
@@ -153,5 +153,11 @@ describe('burn-rate', () => {
     const values = (long1h: number, short5m: number) => ({ 'errorRatio[1h]': [long1h], 'errorRatio[5m]': [short5m], 'errorRatio[6h]': [0.001], 'errorRatio[30m]': [0.001] })
     expect(judge(g, { values: values(0.02, 0.02) })).toMatchObject({ verdict: 'fail', reason: 'burning the error budget 20× over 1h and 20× over 5m, above 14.4×' })
     expect(judge(g, { values: values(0.02, 0.001) }).verdict).toBe('pass') // already recovering
+  })
+})
+
+describe('numbers in verdict reasons', () => {
+  it('prints four significant digits and switches to exponents on the rounded value', () => {
+    expect([0.000999999, 0.001, 0.0012345, 0.0001234, 1234567.5, 2].map(fmt)).toEqual(['0.001', '0.001', '0.001234', '1.234e-4', '1.235e+6', '2'])
   })
 })

@@ -61,5 +61,10 @@ export function relativeChange(value: number, base: number): number {
   return base === 0 ? (value === 0 ? 0 : Infinity * Math.sign(value)) : (value - base) / Math.abs(base)
 }
 
-export const fmt = (n: number) => (Number.isInteger(n) ? String(n) : Math.abs(n) >= 1e-3 && Math.abs(n) < 1e6 ? String(Number(n.toPrecision(4))) : n.toExponential(3))
+/** Four significant digits; the range test uses the rounded value, so 0.000999999 prints as 0.001 like its neighbours. */
+export const fmt = (n: number) => {
+  if (Number.isInteger(n)) return String(n)
+  const rounded = Number(n.toPrecision(4))
+  return Math.abs(rounded) >= 1e-3 && Math.abs(rounded) < 1e6 ? String(rounded) : n.toExponential(3)
+}
 export const pct = (ratio: number) => `${ratio >= 0 ? '+' : ''}${fmt(ratio * 100)}%`
