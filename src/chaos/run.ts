@@ -9,10 +9,11 @@ import type { KubeClient } from '../kube/index.js'
 import type { Verdict } from '../report/findings.js'
 import type { ChaosManifest } from './target.js'
 import type { ChaosDriver, ChaosHandle, CleanupResult, CreateOptions, Observation } from './drivers/index.js'
+import { warningEventsOf, type ExperimentEvents } from './events.js'
 import { describeMeasurement, type Guard } from './guard.js'
 
 export interface RunSettings {
-  /** Nothing selected (or nothing injected) by then is a failure: a no-op experiment proves nothing. */
+  /** Nothing selected (or nothing injected) by then is a failure: a no-op experiment proves nothing. Counted from creation. */
   selectTimeoutMs: number
   /** After the experiment's duration, how long to wait for its controller to report recovery. */
   graceMs: number
@@ -37,6 +38,16 @@ export interface BreachTiming {
   goneMs: number
 }
 
+/** Wall-clock times (epoch ms) of an experiment that was created. */
+export interface RunTimes {
+  /** The run began (timeline offsets count from here). */
+  started: number
+  /** Injection was first observed: selected and injected into at least one target. */
+  injected?: number
+  /** The object was gone (or deletion was given up as stuck). */
+  gone: number
+}
+
 export interface RunOutcome {
   verdict: Exclude<Verdict, 'skipped'>
   reason: string
@@ -45,6 +56,9 @@ export interface RunOutcome {
   guard: Measurement[]
   breach?: BreachTiming
   cleanup?: CleanupResult
+  times?: RunTimes
+  /** The Warning events about the object, read when the experiment did not pass. */
+  events?: ExperimentEvents
 }
 
 type Decision = { verdict: RunOutcome['verdict']; reason: string; selfEnded: boolean; breach?: Measurement }
@@ -71,13 +85,17 @@ export async function runExperiment(client: KubeClient, driver: ChaosDriver, man
     }
   })
   let selected = false
+  let injectedAt: number | undefined
   let lastPhase = ''
   let lastDetail = 'no status yet'
   const onObservation = (o: Observation) => {
     if (o.phase !== lastPhase) note(o.phase, o.detail)
     lastPhase = o.phase
     lastDetail = o.detail
-    if (o.selected && o.injected) selected = true
+    if (o.selected && o.injected && !selected) {
+      selected = true
+      injectedAt = Date.now()
+    }
     if (o.phase === 'Deleted') return decide({ verdict: 'inconclusive', reason: 'the experiment object was deleted by someone else before a verdict', selfEnded: true })
     switch (o.outcome) {
       case 'pass':
@@ -132,7 +150,8 @@ export async function runExperiment(client: KubeClient, driver: ChaosDriver, man
   const cleanup = await driver.cleanup(client, handle, settings.cleanupTimeoutMs).catch((error: unknown): CleanupResult => ({
     name: handle.name, namespace: handle.namespace, kind: handle.kind, state: 'stuck', ms: Date.now() - decidedAt, detail: (error as Error).message,
   }))
-  const goneMs = Date.now() - decidedAt
+  const goneAt = Date.now()
+  const goneMs = goneAt - decidedAt
   note(cleanup.state === 'gone' ? 'Deleted' : cleanup.state === 'forced' ? 'ForceCleaned' : 'DeleteStuck', `${cleanup.detail ?? 'finalizers released'} after ${cleanup.ms} ms`)
   await guardLoop
 
@@ -146,9 +165,13 @@ export async function runExperiment(client: KubeClient, driver: ChaosDriver, man
     verdict = 'inconclusive'
     reason = `${reason}; but the guard (${guard.gates.join(', ')}) never produced a passing measurement`
   }
+  // Read after cleanup, so explaining a failure never delays ending the fault; an interrupt explains itself.
+  const events = verdict === 'pass' || settings.signal?.aborted ? undefined : await warningEventsOf(client, handle)
   return {
     verdict, reason, handle, timeline, guard: measurements, cleanup,
+    times: { started, ...(injectedAt !== undefined ? { injected: injectedAt } : {}), gone: goneAt },
     ...(final.breach ? { breach: { measurement: final.breach, stopMs: stopMs ?? 0, goneMs } } : {}),
+    ...(events ? { events } : {}),
   }
 }
 

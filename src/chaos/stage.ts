@@ -6,20 +6,28 @@
  */
 import path from 'node:path'
 import type { Command } from '../commands.js'
-import { formatDuration, parseDuration } from '../config/duration.js'
+import { formatDuration } from '../config/duration.js'
 import { environmentName } from '../config/environment.js'
 import { displayPath } from '../config/load.js'
+import type { GateConfig } from '../config/schema.js'
 import { UsageError } from '../errors.js'
 import { KubeApiError, KubeClient } from '../kube/index.js'
 import type { StageContext, StageOutput } from '../pipeline.js'
 import { worstVerdict, type Finding, type RuleInfo, type StageResult, type Verdict } from '../report/findings.js'
+import { ApprovalLookupError, lookupApprovals, type ApprovalRequirement } from '../github/approvals.js'
+import { EventContextError } from '../github/context.js'
 import { admit, type Admission } from './admission/index.js'
+import type { AdmissionInput } from './admission/types.js'
 import { admissionRules } from './admission/rules.js'
 import { cleanupRun } from './cleanup.js'
 import { driverFor, EXPERIMENT_LABEL, type ChaosDriver } from './drivers/index.js'
 import { createGuard, describeMeasurement } from './guard.js'
 import { currentBranch, loadExperiment, runLabels, type LoadedExperiment } from './experiment.js'
+import { describeEvent } from './events.js'
+import { annotateExperiment, annotationOf } from './grafana.js'
+import { blastRadius, chaosSummaryMarkdown, type ExperimentRun } from './report.js'
 import { runExperiment, type RunOutcome, type RunSettings } from './run.js'
+import { configuredSelectTimeoutMs, defaultSelectTimeoutMs, experimentDuration, GRACE_MS } from './timeouts.js'
 
 export const CHAOS_RULES: Record<string, RuleInfo> = {
   ...Object.fromEntries(admissionRules.map((r) => [r.id, { purpose: r.purpose }])),
@@ -28,6 +36,7 @@ export const CHAOS_RULES: Record<string, RuleInfo> = {
   CHAOS_GUARD: { purpose: 'The SLO guard gates held while the experiment ran; a breach stops the experiment at once.' },
   CHAOS_KUBE: { purpose: 'The cluster accepts the experiment: reachable, and the identity holds the Role the driver needs.' },
   CHAOS_CLEANUP: { purpose: 'Everything a run created is deleted, its finalizers released.' },
+  CHAOS_GRAFANA: { purpose: 'Each experiment is annotated on Grafana when chaos.grafana is configured; a failure is a warning and never changes the verdict.' },
 }
 
 
@@ -50,31 +59,40 @@ export async function runChaos(ctx: StageContext, only?: Extract<Command, { name
       'refused: no admission policy')
 
   // Admission for every experiment before anything is created.
-  const admissions = loaded.map((e) => ({ experiment: e, admission: admit({ environment, policy, target: e.target, now: new Date(), branch: currentBranch(options.cwd, options.env) }) }))
-  const refusals = admissions.flatMap(({ experiment, admission }) => admissionFindings(experiment, admission, environment))
+  const approvals = policy.approvals ? await approvalsOf(policy.approvals, options.env) : undefined
+  const admissions = loaded.map((e) => ({ experiment: e, admission: admit({ environment, policy, target: e.target, now: new Date(), branch: currentBranch(options.cwd, options.env), ...(approvals ? { approvals } : {}) }) }))
+  const refusals = admissions.flatMap(({ experiment, admission }) => admissionFindings(experiment, admission))
   if (refusals.length > 0) return refuse(refusals, `refused by the admission policy: ${refusals.map((f) => f.message).join('; ')}`)
 
   const client = kubeClient(ctx, environment)
-  const maxMs = parseDuration(policy.maxDuration)
+  // Durations and timeouts of every experiment, checked before the first one is created.
+  const timings = await Promise.all(loaded.map(async (experiment) => {
+    const index = all.indexOf(experiment.config)
+    const duration = experimentDuration(experiment, index, environment, policy.maxDuration)
+    const selectTimeoutMs = await configuredSelectTimeoutMs(experiment, index, duration, { file: path.resolve(options.cwd, options.configPath), shown: configFile(ctx) })
+    return { durationMs: duration.durationMs, selectTimeoutMs }
+  }))
   const controller = new AbortController()
   const interrupt = () => controller.abort()
   process.once('SIGINT', interrupt)
   process.once('SIGTERM', interrupt)
-  const outcomes: { experiment: LoadedExperiment; outcome: RunOutcome; durationMs: number }[] = []
+  const outcomes: ExperimentRun[] = []
   try {
-    for (const experiment of loaded) {
-      const durationMs = Math.min(parseDuration(experiment.config.duration ?? experiment.target.duration ?? policy.maxDuration), maxMs)
+    for (const [i, experiment] of loaded.entries()) {
+      const { durationMs, selectTimeoutMs } = timings[i]!
       const driver = driverFor(experiment.config.driver)
       const guard = await createGuard({ config: config!, experiment: experiment.config, configFile: configFile(ctx), baseDir: ctx.baseDir, runId: options.runId, env: options.env })
       try {
         const labels = { ...runLabels(options.runId, options.env), [EXPERIMENT_LABEL]: experiment.config.name }
-        const outcome = await runExperiment(client, driver, experiment.manifest, { labels, durationMs }, guard, { ...runSettings(driver, durationMs), signal: controller.signal })
+        const outcome = await runExperiment(client, driver, experiment.manifest, { labels, durationMs }, guard, { ...runSettings(driver, durationMs, selectTimeoutMs), signal: controller.signal })
           .catch((error: unknown): RunOutcome => {
             // Only creation can throw here (later API errors are part of the outcome): nothing was created.
             if (!(error instanceof KubeApiError)) throw error
             return { verdict: 'inconclusive', reason: `could not create the experiment: ${error.message}${forbiddenHint(experiment, error)}`, timeline: [], guard: [] }
           })
-        outcomes.push({ experiment, outcome, durationMs })
+        const grafana = config!.chaos!.grafana
+        const annotation = grafana && outcome.handle && outcome.times ? await annotateExperiment(grafana, annotationOf(experiment, outcome, outcome.times), { baseDir: ctx.baseDir, env: options.env }) : undefined
+        outcomes.push({ experiment, outcome, durationMs, ...(annotation ? { annotation } : {}) })
       } finally {
         await guard?.close()
       }
@@ -84,7 +102,12 @@ export async function runChaos(ctx: StageContext, only?: Extract<Command, { name
     process.removeListener('SIGINT', interrupt)
     process.removeListener('SIGTERM', interrupt)
   }
-  return { rules: CHAOS_RULES, result: stageResult(outcomes, loaded.length, Date.now() - started, options.runId) }
+  const result = stageResult(outcomes, loaded.length, Date.now() - started, options.runId, config!.gates?.checks ?? [])
+  // Why each experiment was allowed to run (who approved, which window), for the audit trail.
+  const admitted = admissions.map(({ experiment, admission }) => ({ experiment: experiment.config.name, decisions: admission.decisions }))
+  result.details = [...admitted.flatMap((a) => [`admitted ${a.experiment}:`, ...a.decisions.map((d) => `  ${d.rule}: ${d.outcome === 'allow' ? d.detail : d.outcome}`)]), ...(result.details ?? [])]
+  result.evidence = { ...result.evidence, admission: admitted }
+  return { rules: CHAOS_RULES, result }
 }
 
 /**
@@ -98,45 +121,61 @@ function forbiddenHint(experiment: LoadedExperiment, error: KubeApiError): strin
 }
 
 /**
- * Timeouts per driver. Chaos Mesh selects within seconds, so nothing injected by half the duration
- * (at most 30 s) is a failure. Litmus starts a runner and an experiment pod first (image pulls), and
- * reports an empty selection itself (TARGET_SELECTION_ERROR), so it only gets the overall deadline.
+ * Timeouts per driver (why these defaults: src/chaos/timeouts.ts). `selectTimeoutMs` is the
+ * experiment's configured selectTimeout, already checked against duration + grace.
  */
-export function runSettings(driver: ChaosDriver, durationMs: number): RunSettings {
-  return driver.capabilities.injectionCount
-    ? { selectTimeoutMs: Math.min(30_000, Math.max(1_000, durationMs / 2)), graceMs: 30_000, cleanupTimeoutMs: 30_000 }
-    : { selectTimeoutMs: durationMs + 180_000, graceMs: 180_000, cleanupTimeoutMs: 200_000 }
+export function runSettings(driver: ChaosDriver, durationMs: number, selectTimeoutMs?: number): RunSettings {
+  return {
+    selectTimeoutMs: selectTimeoutMs ?? defaultSelectTimeoutMs(driver.name, durationMs),
+    graceMs: GRACE_MS[driver.name],
+    // Litmus deletes its runner and experiment pods before releasing the engine's finalizer.
+    cleanupTimeoutMs: driver.name === 'chaos-mesh' ? 30_000 : 200_000,
+  }
 }
 
-function admissionFindings(experiment: LoadedExperiment, admission: Admission, environment: string): Finding[] {
-  const name = experiment.config.name
-  return admission.decisions.flatMap((d): Finding[] => {
-    if (d.outcome === 'refuse') return [{ rule: d.rule, stage: 'chaos', severity: 'error', message: `${name}: ${d.reason}`, help: d.fix, path: experiment.manifestPath }]
-    // This version cannot read PR reviews: a rule it cannot check refuses rather than passes.
-    if (d.outcome === 'pending')
-      return [{ rule: d.rule, stage: 'chaos', severity: 'error', message: `${name}: ${d.detail}, but this version cannot check approvals, so a real run refuses`, help: `approvals are not checked by this version yet: remove chaos.admission.${environment}.approvals to run chaos here (the policy then no longer requires them), or use --dry-run to see the plan`, path: experiment.manifestPath }]
-    return []
-  })
+/** Approvals as GitHub reports them; a lookup that fails refuses (with the fix), it never admits. */
+async function approvalsOf(requirement: ApprovalRequirement, env: NodeJS.ProcessEnv): Promise<NonNullable<AdmissionInput['approvals']>> {
+  try {
+    return await lookupApprovals(requirement, env)
+  } catch (error) {
+    if (error instanceof ApprovalLookupError) return { failed: error.message, fix: error.fix }
+    if (error instanceof EventContextError) return { failed: error.message, fix: 'run where GITHUB_REPOSITORY and GITHUB_EVENT_PATH describe the run' }
+    throw error
+  }
+}
+
+function admissionFindings(experiment: LoadedExperiment, admission: Admission): Finding[] {
+  return admission.decisions.flatMap((d): Finding[] =>
+    d.outcome === 'refuse' ? [{ rule: d.rule, stage: 'chaos', severity: 'error', message: `${experiment.config.name}: ${d.reason}`, help: d.fix, path: experiment.manifestPath }] : [])
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`
 
-function stageResult(outcomes: { experiment: LoadedExperiment; outcome: RunOutcome; durationMs: number }[], configured: number, durationMs: number, runId: string): StageResult {
+function stageResult(outcomes: ExperimentRun[], configured: number, durationMs: number, runId: string, gates: readonly GateConfig[]): StageResult {
   const findings: Finding[] = []
   const details: string[] = []
-  for (const { experiment, outcome, durationMs: planned } of outcomes) {
+  for (const { experiment, outcome, durationMs: planned, annotation } of outcomes) {
     const t = experiment.target
     const name = experiment.config.name
     details.push(
       `experiment ${name}: ${outcome.verdict.toUpperCase()} — ${outcome.reason}`,
       `  hypothesis: ${experiment.config.hypothesis ?? '(none stated)'}`,
-      `  target: ${t.kind} ${outcome.handle ? `${outcome.handle.namespace}/${outcome.handle.name}` : t.name} → ${t.targetNamespaces.join(', ')}; blast radius ${t.value === undefined ? t.mode : `${t.mode} ${t.value}`}; duration ${formatDuration(planned)}`,
+      `  target: ${t.kind} ${outcome.handle ? `${outcome.handle.namespace}/${outcome.handle.name}` : t.name} → ${t.targetNamespaces.join(', ')}; blast radius ${blastRadius(experiment)}; duration ${formatDuration(planned)}`,
       '  timeline:',
       ...outcome.timeline.map((e) => `    +${seconds(e.atMs)} ${e.phase}: ${e.detail}`),
       `  guard: ${experiment.config.guard.length ? `${experiment.config.guard.join(', ')} every ${experiment.config.guardInterval}, ${outcome.guard.length} measurement(s)` : 'none'}`,
       ...outcome.guard.slice(-6).map((m) => `    ${new Date(m.time * 1000).toISOString()} ${describeMeasurement(m)}`),
     )
     if (outcome.breach) details.push(`  breach → stop acknowledged in ${outcome.breach.stopMs} ms, experiment gone ${outcome.breach.goneMs} ms after the breach was measured`)
+    if (outcome.events) {
+      const { warnings, omitted, note } = outcome.events
+      details.push(`  warning events on ${t.kind} ${outcome.handle!.namespace}/${outcome.handle!.name}: ${warnings.length === 0 ? (note ?? 'none') : `${warnings.length}${omitted ? ` newest (${omitted} older left out)` : ''}`}`,
+        ...warnings.map((e) => `    ${e.lastSeen} ${describeEvent(e)}`))
+      if (note && warnings.length > 0) details.push(`    ${note}`)
+    }
+    if (annotation?.ok) details.push(`  grafana: annotation${annotation.id === undefined ? '' : ` ${annotation.id}`} added, ${new Date(annotation.time).toISOString()} → ${new Date(annotation.timeEnd).toISOString()}, tags ${annotation.tags.join(', ')}`)
+    if (annotation && !annotation.ok)
+      findings.push({ rule: 'CHAOS_GRAFANA', stage: 'chaos', severity: 'warning', message: `${name}: no Grafana annotation: ${annotation.error}`, help: annotation.help })
     if (outcome.verdict !== 'pass')
       findings.push({ rule: outcome.breach ? 'CHAOS_GUARD' : outcome.handle ? 'CHAOS_VERDICT' : 'CHAOS_KUBE', stage: 'chaos', severity: 'error', message: `${name}: ${outcome.reason}`, path: experiment.manifestPath })
     if (outcome.cleanup && outcome.cleanup.state !== 'gone')
@@ -154,12 +193,13 @@ function stageResult(outcomes: { experiment: LoadedExperiment; outcome: RunOutco
     findings,
     details,
     evidence: {
-      experiments: outcomes.map(({ experiment, outcome, durationMs: planned }) => ({
+      experiments: outcomes.map(({ experiment, outcome, durationMs: planned, annotation }) => ({
         name: experiment.config.name, verdict: outcome.verdict, reason: outcome.reason, hypothesis: experiment.config.hypothesis,
         target: { kind: experiment.target.kind, namespaces: experiment.target.targetNamespaces, mode: experiment.target.mode, value: experiment.target.value, duration: formatDuration(planned) },
-        object: outcome.handle, timeline: outcome.timeline,
-        guard: outcome.guard, breach: outcome.breach, cleanup: outcome.cleanup,
+        object: outcome.handle, timeline: outcome.timeline, times: outcome.times,
+        guard: outcome.guard, breach: outcome.breach, cleanup: outcome.cleanup, events: outcome.events, annotation,
       })),
+      summaryMarkdown: chaosSummaryMarkdown(outcomes, gates),
     },
     durationMs,
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { gateKinds } from '../gates/kinds/index.js'
-import { duration } from './duration.js'
+import { selectTimeoutProblem } from '../chaos/timeouts.js'
+import { duration, parseDuration } from './duration.js'
 
 /** A secret is never written in the config: it names where to read it from at run time. */
 const secretRef = z
@@ -121,13 +122,14 @@ const admissionPolicy = z
     branches: z.array(z.string()).optional().describe('Branch patterns (glob) allowed to run chaos, e.g. release/*.'),
     approvals: z
       .object({
-        users: z.array(z.string()).default([]),
-        teams: z.array(z.string()).default([]),
-        count: z.number().int().positive().default(1)
+        users: z.array(z.string()).default([]).describe('GitHub logins whose approval counts.'),
+        teams: z.array(z.string()).default([]).describe('Teams (`slug` in the repository owner\'s organisation, or `org/slug`) whose members\' approval counts; needs a token that can read teams.'),
+        count: z.number().int().positive().default(1).describe('Distinct approvers needed.'),
+        environment: z.string().optional().describe('GitHub environment whose deployment approvals for this run also count (its required-reviewers rule).')
       })
       .strict()
       .optional()
-      .describe('Required PR approvals by these users or teams.'),
+      .describe('Required approvals by these users or team members (any reviewer when both are empty): PR reviews on the latest commit, or deployment reviews.'),
     maxDuration: duration.default('10m').describe('Longest chaos duration; every experiment gets a duration no longer than this.')
   })
   .strict()
@@ -140,9 +142,24 @@ const experiment = z
     hypothesis: z.string().optional().describe('What should hold while the experiment runs; shown in the report.'),
     duration: duration.optional().describe('Experiment duration; capped by the admission policy.'),
     guard: z.array(z.string()).default([]).describe('Gate names evaluated while the experiment runs; a breach stops it.'),
-    guardInterval: duration.default('10s')
+    guardInterval: duration.default('10s'),
+    selectTimeout: duration
+      .optional()
+      .describe(
+        'Nothing selected and injected within this time after creation fails the experiment. Default: Chaos Mesh min(30s, max(1s, duration/2)), Litmus duration + 3m; at most duration + 30s (Chaos Mesh) or + 3m (Litmus).'
+      )
   })
   .strict()
+  .superRefine((e, ctx) => {
+    // With the duration known here, a timeout past the run's own deadline is caught at load time;
+    // a duration from the manifest or the policy's cap is checked when the run starts.
+    // A malformed duration has its own issue already.
+    const ms = (text: string | undefined) => (text !== undefined && duration.safeParse(text).success ? parseDuration(text) : undefined)
+    const [durationMs, selectTimeoutMs] = [ms(e.duration), ms(e.selectTimeout)]
+    if (durationMs === undefined || selectTimeoutMs === undefined) return
+    const problem = selectTimeoutProblem(e.driver, durationMs, selectTimeoutMs)
+    if (problem) ctx.addIssue({ code: 'custom', path: ['selectTimeout'], message: problem })
+  })
 
 const gateLoop = {
   interval: duration.default('30s').describe('Time between measurements.'),
@@ -197,6 +214,17 @@ export const configSchema = z
     chaos: z
       .object({
         experiments: z.array(experiment).default([]),
+        grafana: z
+          .object({
+            url: z.url().describe('Grafana base URL (with any sub-path), e.g. https://grafana.example.com.'),
+            token: secretRef.describe('A Grafana service-account token that may create annotations.'),
+            dashboardUID: z.string().optional().describe('Put the annotations on this dashboard; absent = organization-wide, found by tag.'),
+            tags: z.array(z.string()).default([]).describe('Tags added to chaos_injected, release-gate, experiment:NAME and verdict:VERDICT.'),
+            timeout: duration.default('10s').describe('Per-request timeout.')
+          })
+          .strict()
+          .optional()
+          .describe('Annotate each experiment (injection to deletion) on Grafana; a failure to annotate is a warning.'),
         admission: z.record(z.string(), admissionPolicy).default({}).describe('Admission policy per environment.')
       })
       .strict()

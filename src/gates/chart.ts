@@ -80,15 +80,28 @@ export function plainNumber(n: number): string {
 const clock = (t: number) => new Date(t * 1000).toISOString().slice(11, 19)
 const quote = (s: string) => `"${s.replace(/"/g, "'")}"`
 
-export function mermaidChart(title: string, chart: GateChart): string {
-  const lines = ['```mermaid', 'xychart-beta', `  title ${quote(title)}`, `  x-axis [${chart.times.map((t) => quote(clock(t))).join(', ')}]`]
+/** `label` names each x-axis point from its time (unix seconds); default the UTC clock time. */
+export function mermaidChart(title: string, chart: GateChart, label: (time: number) => string = clock): string {
+  const lines = ['```mermaid', 'xychart-beta', `  title ${quote(title)}`, `  x-axis [${chart.times.map((t) => quote(label(t))).join(', ')}]`]
   for (const s of chart.series) lines.push(`  line [${s.values.map(plainNumber).join(', ')}]`)
   lines.push('```')
   return lines.join('\n')
 }
 
+/**
+ * At most `max` points, evenly spaced, always keeping the first and the last (where a breach is),
+ * so a long run still renders as a small chart.
+ */
+export function capPoints(chart: GateChart, max: number): GateChart {
+  const n = chart.times.length
+  if (n <= max || max < 2) return chart
+  const keep = [...new Set(Array.from({ length: max }, (_, i) => Math.round((i * (n - 1)) / (max - 1))))]
+  return { times: keep.map((i) => chart.times[i]!), series: chart.series.map((s) => ({ name: s.name, values: keep.map((i) => s.values[i]!) })) }
+}
+
 const VERDICT_ICON: Record<Measurement['verdict'], string> = { pass: '✅', fail: '❌', inconclusive: '⚠️', error: '💥' }
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+/** A markdown table cell: pipes escaped, one line. */
+export const tableCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 
 function valuesCell(m: Measurement): string {
   const entries = Object.entries(m.observed).filter(([, v]) => Number.isFinite(v))
@@ -99,10 +112,10 @@ function valuesCell(m: Measurement): string {
 export function gateSection(gate: GateConfig, outcome: GateOutcome): string {
   const chart = chartOf(gate, outcome.measurements)
   const icon = outcome.verdict === 'pass' ? '✅' : outcome.verdict === 'fail' ? '❌' : '⚠️'
-  const out = [`#### ${icon} ${gate.name} (${gate.kind}${gate.critical ? ', critical' : ''}): ${outcome.verdict}`, '', cell(outcome.reason), '']
+  const out = [`#### ${icon} ${gate.name} (${gate.kind}${gate.critical ? ', critical' : ''}): ${outcome.verdict}`, '', tableCell(outcome.reason), '']
   if (chart.times.length > 0) out.push(mermaidChart(`${gate.name}: ${chart.series.map((s) => s.name).join(' / ')}`, chart), '', `_Lines in order: ${chart.series.map((s) => s.name).join(', ')}._`, '')
   out.push('| time (UTC) | verdict | values | reason |', '| --- | --- | --- | --- |')
-  for (const m of outcome.measurements) out.push(`| ${clock(m.time)} | ${VERDICT_ICON[m.verdict]} ${m.verdict} | ${cell(valuesCell(m))} | ${cell(m.reason)} |`)
+  for (const m of outcome.measurements) out.push(`| ${clock(m.time)} | ${VERDICT_ICON[m.verdict]} ${m.verdict} | ${tableCell(valuesCell(m))} | ${tableCell(m.reason)} |`)
   return out.join('\n')
 }
 

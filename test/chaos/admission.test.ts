@@ -74,13 +74,17 @@ describe('admission policy', () => {
     expect(refusals({ policy: policy({ branches: ['main'] }), branch: undefined })[0]).toMatch(/^ADMISSION_BRANCH: the branch is unknown/)
   })
 
-  it('leaves approvals pending until looked up, then counts only the named approvers', () => {
+  it('leaves approvals pending until looked up, then counts only approvers who qualify', () => {
     const needTwo = policy({ approvals: { users: ['alice', 'bob'], teams: ['sre'], count: 2 } })
     expect(admit(input({ policy: needTwo }))).toMatchObject({ admitted: true, pending: true })
-    expect(refusals({ policy: needTwo, approvals: { users: ['alice', 'mallory'], teams: [] } })[0]).toBe(
-      'ADMISSION_APPROVALS: 1 of 2 required approval(s) from @alice, @bob, team sre — get an approving review from @alice, @bob, team sre, or change chaos.admission.staging.approvals'
+    const alice = { login: 'alice', via: 'review of #3', counts: '@alice' }
+    expect(refusals({ policy: needTwo, approvals: { approvers: [alice, { login: 'mallory', via: 'review of #3' }], notes: [] } })[0]).toBe(
+      'ADMISSION_APPROVALS: 1 of 2 required approval(s) from @alice, @bob, team sre (approved by @alice (review of #3, counts as @alice); @mallory (review of #3, not a required approver)) — ' +
+        'get an approving review on the PR\'s latest commit from @alice, @bob, team sre, or change chaos.admission.staging.approvals'
     )
-    expect(refusals({ policy: needTwo, approvals: { users: ['alice'], teams: ['sre'] } })).toEqual([])
+    expect(refusals({ policy: needTwo, approvals: { approvers: [alice, { login: 'carol', via: 'review of #3', counts: 'team acme/sre' }], notes: [] } })).toEqual([])
+    expect(refusals({ policy: needTwo, approvals: { failed: 'GITHUB_TOKEN is not set', fix: 'set it' } })[0]).toBe(
+      'ADMISSION_APPROVALS: 2 approval(s) from @alice, @bob, team sre are required, and they could not be checked: GITHUB_TOKEN is not set — set it')
   })
 })
 

@@ -7,9 +7,12 @@ import { cli } from '../cli/run.js'
 import { ChaosMeshTestController } from '../controllers/chaos-mesh.js'
 import { LitmusTestController } from '../controllers/litmus.js'
 import { ADMIN_CONTEXT, LIMITED_CONTEXT, createTestNamespace, grantLimitedUser, kubeConfigFor, kubeTestCluster } from '../infra/kube/test-cluster.js'
+import { TOKEN } from '../github/support.js'
+import { useOpenApiServer } from '../infra/github/openapi-server.js'
 import { SliFixture, labelledObjects, writeChaosConfig } from './support.js'
 
 const kube = kubeTestCluster()
+const github = useOpenApiServer()
 
 type JsonReport = ReturnType<typeof toJsonReport>
 
@@ -55,10 +58,10 @@ describe.skipIf(!kube.available)('release-gate chaos run on a real API server', 
     await sli?.close()
   })
 
-  async function chaosRun(experiment: string, options: { context?: string; cwd?: string } = {}) {
+  async function chaosRun(experiment: string, options: { context?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
     const runId = `t-${++runs}-${experiment}`.slice(0, 60)
     const args = ['chaos', 'run', '--experiment', experiment, '--run-id', runId, '--format', 'json', '--environment', 'staging']
-    const run = await cli(args, { cwd: options.cwd ?? dir, env: { GITHUB_REF_NAME: 'main' } })
+    const run = await cli(args, { cwd: options.cwd ?? dir, env: { GITHUB_REF_NAME: 'main', ...options.env } })
     const report = run.stdout ? (JSON.parse(run.stdout) as JsonReport) : undefined
     const stage = report?.stages[0]
     return { ...run, runId, report, stage, findings: report?.findings ?? [], evidence: stage?.evidence as ChaosEvidence | undefined }
@@ -160,11 +163,40 @@ describe.skipIf(!kube.available)('release-gate chaos run on a real API server', 
     expect(await labelledObjects(admin, ns, run.runId)).toEqual([])
   })
 
-  it('refuses a real run while approvals cannot be checked, and says so', async () => {
+  it('refuses a real run whose required approvals cannot be read from GitHub, and says how to fix it', async () => {
     const withApprovals = writeChaosConfig({ kubeconfigPath: cluster().kubeconfigPath, context: ADMIN_CONTEXT, namespace: ns, prometheusUrl: sli.url }, { approvals: true })
     const run = await chaosRun('net-delay', { cwd: withApprovals })
     expect(run.code).toBe(1)
-    expect(run.findings[0]).toMatchObject({ rule: 'ADMISSION_APPROVALS', message: expect.stringContaining('this version cannot check approvals, so a real run refuses') })
+    expect(run.findings[0]).toMatchObject({
+      rule: 'ADMISSION_APPROVALS',
+      message: 'net-delay: 1 approval(s) from @alice are required, and they could not be checked: approvals are read from GitHub, but GITHUB_TOKEN is not set',
+      help: 'run inside GitHub Actions with the github-token input, or set GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_SHA for the CLI'
+    })
+    expect(await labelledObjects(admin, ns, run.runId)).toEqual([])
+  })
+
+  it('runs once the required approver approved the PR\'s latest commit, and records who', async () => {
+    const server = github.current
+    const head = '0123456789abcdef0123456789abcdef01234567'
+    server.respondTo('repos/list-pull-requests-associated-with-commit', () => {
+      const [example] = server.example<Record<string, unknown>[]>('repos/list-pull-requests-associated-with-commit')
+      return { body: [{ ...example!, number: 5, merge_commit_sha: head, requested_teams: [], head: { ...(example!.head as object), sha: 'f'.repeat(40) } }] }
+    })
+    server.respondTo('pulls/list-reviews', () => {
+      const [example] = server.example<Record<string, unknown>[]>('pulls/list-reviews')
+      return { body: [{ ...example!, state: 'APPROVED', commit_id: 'f'.repeat(40), user: { ...(example!.user as object), login: 'alice' } }] }
+    })
+    sli.value = 0.01
+    const withApprovals = writeChaosConfig({ kubeconfigPath: cluster().kubeconfigPath, context: ADMIN_CONTEXT, namespace: ns, prometheusUrl: sli.url }, { approvals: true })
+    const run = await chaosRun('net-delay', {
+      cwd: withApprovals,
+      env: { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'octocat/Hello-World', GITHUB_EVENT_NAME: 'push', GITHUB_SHA: head, GITHUB_API_URL: server.baseUrl }
+    })
+    expect(run.code).toBe(0)
+    expect(run.stage?.verdict).toBe('pass')
+    expect(server.callsTo('pulls/list-reviews').map((c) => c.pathParams.pull_number)).toEqual(['5'])
+    expect(run.stage?.evidence.admission).toEqual([{ experiment: 'net-delay', decisions: expect.arrayContaining([
+      { rule: 'ADMISSION_APPROVALS', outcome: 'allow', detail: '1 of 1 required approval(s) from @alice: approved by @alice (review of #5, counts as @alice)' }]) }])
     expect(await labelledObjects(admin, ns, run.runId)).toEqual([])
   })
 

@@ -68,8 +68,19 @@ const engine = (ns: string, name: string, outcome: string) => ({
   },
 })
 
+export interface ChaosConfigExtras {
+  approvals?: boolean
+  guardQuery?: string
+  /** YAML lines added under `chaos:` (indented relative to it), e.g. a grafana: block. */
+  chaosLines?: string[]
+  /** Extra keys per experiment name, e.g. { 'nothing-selected': { selectTimeout: '300ms' } }. */
+  experimentKeys?: Record<string, Record<string, string>>
+  /** Whole experiment entries added to the list, as YAML lines indented like `    - name: ...`. */
+  extraExperiments?: string[]
+}
+
 /** A config folder: one experiment per scenario, all guarded by `error-rate` (max 0.05) unless noted. */
-export function writeChaosConfig(options: ChaosFixtureOptions, extra: { approvals?: boolean; guardQuery?: string } = {}): string {
+export function writeChaosConfig(options: ChaosFixtureOptions, extra: ChaosConfigExtras = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'rg-chaos-'))
   const ns = options.namespace
   const manifests: Record<string, object> = {
@@ -87,7 +98,8 @@ export function writeChaosConfig(options: ChaosFixtureOptions, extra: { approval
   for (const [file, manifest] of Object.entries(manifests)) writeFileSync(path.join(dir, file), JSON.stringify(manifest, null, 2))
   const experiment = (name: string, driver: string, manifest: string, duration: string, guard = true) =>
     `    - name: ${name}\n      driver: ${driver}\n      manifest: ${manifest}\n      hypothesis: checkout keeps its error rate under 5%\n      duration: ${duration}\n` +
-    (guard ? '      guard: [error-rate]\n      guardInterval: 200ms\n' : '')
+    (guard ? '      guard: [error-rate]\n      guardInterval: 200ms\n' : '') +
+    Object.entries(extra.experimentKeys?.[name] ?? {}).map(([k, v]) => `      ${k}: ${v}\n`).join('')
   writeFileSync(path.join(dir, '.release-gate.yml'), [
     'version: 1',
     'environments:',
@@ -102,6 +114,7 @@ export function writeChaosConfig(options: ChaosFixtureOptions, extra: { approval
     `      query: ${extra.guardQuery ?? 'sum(rate(http_requests_total{code=~"5.."}[1m])) / sum(rate(http_requests_total[1m]))'}`,
     '      max: 0.05',
     'chaos:',
+    ...(extra.chaosLines ?? []).map((line) => `  ${line}`),
     '  admission:',
     '    staging:',
     '      kinds: [NetworkChaos, PodChaos, ChaosEngine]',
@@ -122,6 +135,7 @@ export function writeChaosConfig(options: ChaosFixtureOptions, extra: { approval
     experiment('litmus-stop-on-failure', 'litmus', 'litmus-stop-on-failure.yaml', '1s'),
     experiment('litmus-no-target', 'litmus', 'litmus-no-target.yaml', '1s'),
     experiment('litmus-hang', 'litmus', 'litmus-hang.yaml', '30s'),
+    ...(extra.extraExperiments ?? []),
   ].join('\n'))
   return dir
 }

@@ -12,8 +12,12 @@
  * - conditions Selected/AllInjected/AllRecovered/Paused in a random order each write.
  * - the `chaos-mesh/records` finalizer goes when every record is "Not Injected" or when the force-clean
  *   annotation is set.
+ * - core/v1 Events as upstream's recorder writes them (notes §1.6): Warning `Failed` "Failed to select
+ *   targets: no target has been selected" when nothing matches, Normal `Applied` "Successfully apply chaos
+ *   for <id>" per injection, with the chaos-mesh.org/* annotations.
  */
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
+import { randomBytes } from 'node:crypto'
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
 import { KubeApiError, type KubeClient, type KubeObject, type ResumableWatch } from '../../src/kube/index.js'
 import { FORCE_CLEAN_ANNOTATION, PAUSE_ANNOTATION, RECORDS_FINALIZER, chaosMeshType, isOneShot } from '../../src/chaos/drivers/chaos-mesh.js'
 import { CHAOS_MESH_KINDS } from '../../src/chaos/target.js'
@@ -45,6 +49,9 @@ export class ChaosMeshTestController {
   readonly writes = new Map<string, number>()
   private readonly watches: ResumableWatch[]
   private readonly api: CustomObjectsApi
+  private readonly core: CoreV1Api
+  /** Events already recorded: client-go's recorder folds a repeat into the same Event (count+1), so one each is what a list shows. */
+  private readonly recorded = new Set<string>()
   private readonly queues = new Map<string, Promise<void>>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private stopped = false
@@ -52,6 +59,7 @@ export class ChaosMeshTestController {
 
   constructor(client: KubeClient, kubeConfig: KubeConfig, private readonly namespace: string, private readonly options: ChaosMeshControllerOptions) {
     this.api = kubeConfig.makeApiClient(CustomObjectsApi)
+    this.core = kubeConfig.makeApiClient(CoreV1Api)
     this.watches = CHAOS_MESH_KINDS.map((kind) => client.watch(chaosMeshType(kind), namespace, (event) => {
       if (event.type !== 'DELETED') this.enqueue(event.object)
     }))
@@ -103,6 +111,7 @@ export class ChaosMeshTestController {
       const targets = this.select(spec, this.namespace)
       // Upstream: "Failed to select targets: no target has been selected", records stay nil, no requeue.
       experiment.containerRecords = targets.length === 0 ? null : targets.map((p) => ({ id: `${p.namespace}/${p.name}`, selectorKey: '.', phase: 'Not Injected', injectedCount: 0, recoveredCount: 0, events: [] }))
+      if (targets.length === 0) await this.record(object, 'Warning', 'Failed', 'Failed to select targets: no target has been selected', { type: 'failed', activity: 'select targets', err: 'no target has been selected' })
     }
     const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z')
     for (const record of experiment.containerRecords ?? []) {
@@ -110,6 +119,7 @@ export class ChaosMeshTestController {
         record.phase = 'Injected'
         record.injectedCount++
         record.events.push({ type: 'Succeeded', operation: 'Apply', timestamp: stamp })
+        await this.record(object, 'Normal', 'Applied', `Successfully apply chaos for ${record.id}`, { type: 'applied', id: record.id })
       } else if (desired === 'Stop' && !record.phase.startsWith('Not Injected')) {
         if (this.options.failRecover) {
           if (record.events.at(-1)?.operation !== 'Recover') record.events.push({ type: 'Failed', operation: 'Recover', message: 'test controller: recovery refused', timestamp: stamp })
@@ -142,6 +152,23 @@ export class ChaosMeshTestController {
       const code = (error as { code?: number }).code
       if (code !== 409 && code !== 404) throw error instanceof KubeApiError ? error : new Error(`test controller PUT ${kind} ${name}: ${String(error)}`)
     }
+  }
+
+  /** One core/v1 Event about the object, in its namespace, as the recorder writes it (legacy fields, count 1). */
+  private async record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, fields: Record<string, string>): Promise<void> {
+    const key = `${object.metadata.uid}/${reason}/${message}`
+    if (this.recorded.has(key)) return
+    this.recorded.add(key)
+    const now = new Date()
+    await this.core.createNamespacedEvent({
+      namespace: this.namespace,
+      body: {
+        metadata: { name: `${object.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: this.namespace, annotations: Object.fromEntries(Object.entries(fields).map(([k, v]) => [`chaos-mesh.org/${k}`, v])) },
+        involvedObject: { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: this.namespace, uid: object.metadata.uid!, resourceVersion: object.metadata.resourceVersion! },
+        type, reason, message, count: 1, firstTimestamp: now, lastTimestamp: now,
+        source: { component: 'chaos-mesh-test-controller' },
+      },
+    })
   }
 
   private requeueAt(kind: string, name: string, at: number): void {

@@ -100,16 +100,20 @@ export const branchAllowed: AdmissionRule = {
 
 export const approvals: AdmissionRule = {
   id: 'ADMISSION_APPROVALS',
-  purpose: 'The PR carries the approvals the environment requires.',
+  purpose: 'The change carries the approvals the environment requires: PR reviews on its latest commit, or deployment reviews of a GitHub environment.',
   check: ({ policy, approvals: given, environment }) => {
     const required = policy.approvals
     if (!required) return allow('no approval required')
-    const who = [...required.users.map((u) => `@${u}`), ...required.teams.map((t) => `team ${t}`)].join(', ') || 'anyone'
-    if (!given) return { outcome: 'pending', detail: `needs ${required.count} approval(s) from ${who}; checked against the PR's reviews when the stage runs` }
-    const count = given.users.filter((u) => required.users.length === 0 || required.users.includes(u)).length + given.teams.filter((t) => required.teams.includes(t)).length
-    return count >= required.count
-      ? allow(`${count} approval(s) from ${who}`)
-      : refuse(`${count} of ${required.count} required approval(s) from ${who}`, `get an approving review from ${who}, or change chaos.admission.${environment}.approvals`)
+    const who = [...required.users.map((u) => `@${u}`), ...required.teams.map((t) => `team ${t}`)].join(', ') || 'any reviewer'
+    const where = required.environment === undefined ? 'an approving review on the PR\'s latest commit' : `an approving review on the PR's latest commit or an approval of the deployment to GitHub environment ${required.environment}`
+    if (!given) return { outcome: 'pending', detail: `needs ${required.count} approval(s) from ${who}; read from GitHub when the stage runs` }
+    if ('failed' in given) return refuse(`${required.count} approval(s) from ${who} are required, and they could not be checked: ${given.failed}`, given.fix)
+    const counted = given.approvers.filter((a) => a.counts !== undefined)
+    const listed = given.approvers.map((a) => `@${a.login} (${a.via}${a.counts ? `, counts as ${a.counts}` : ', not a required approver'})`)
+    const seen = [listed.length ? `approved by ${listed.join('; ')}` : 'no approvals found', ...given.notes].join('; ')
+    return counted.length >= required.count
+      ? allow(`${counted.length} of ${required.count} required approval(s) from ${who}: ${seen}`)
+      : refuse(`${counted.length} of ${required.count} required approval(s) from ${who} (${seen})`, `get ${where} from ${who}, or change chaos.admission.${environment}.approvals`)
   }
 }
 

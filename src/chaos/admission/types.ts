@@ -1,4 +1,5 @@
 import type { AdmissionPolicy } from '../../config/schema.js'
+import type { ApprovalLookup } from '../../github/approvals.js'
 import type { ChaosTarget } from '../target.js'
 
 export interface AdmissionInput {
@@ -8,8 +9,8 @@ export interface AdmissionInput {
   now: Date
   /** The branch being released; undefined when it cannot be known (the rule then refuses). */
   branch?: string
-  /** Who approved the PR (logins and team slugs); undefined when not looked up yet (dry run). */
-  approvals?: { users: string[]; teams: string[] }
+  /** Who approved, as read from GitHub; undefined when not looked up (dry run); `failed` when GitHub could not say. */
+  approvals?: ApprovalLookup | { failed: string; fix: string }
 }
 
 export type AdmissionDecision =

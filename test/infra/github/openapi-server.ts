@@ -85,6 +85,11 @@ export class OpenApiServer {
     this.responders.set(operationId, responder)
   }
 
+  /** The description's example answer body of `operationId`, a fresh copy to derive a reply from. */
+  example<T = unknown>(operationId: string): T {
+    return this.validator.successResponse(this.validator.operation(operationId)).body as T
+  }
+
   /**
    * Answers the next `times` calls of `operationId` with an error GitHub sends but the description
    * does not list (a 403 for a missing permission, a secondary rate limit, a 502).
