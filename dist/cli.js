@@ -16,7 +16,7 @@ import {
   render,
   renderJson,
   wantsColor
-} from "./chunks/chunk-Z5RLLOQX.js";
+} from "./chunks/chunk-TVIW7CY6.js";
 import "./chunks/chunk-WUPCW32C.js";
 
 // src/cli/main.ts

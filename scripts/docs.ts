@@ -5,6 +5,7 @@ import { jsonSchema } from '../src/config/json-schema.js'
 import { EXIT, EXIT_MEANING } from '../src/errors.js'
 import { gateKinds } from '../src/gates/kinds/index.js'
 import { admissionRules } from '../src/chaos/admission/rules.js'
+import { CHAOS_RULES } from '../src/chaos/stage.js'
 import { LINT_RULES } from '../src/contract/rules/registry.js'
 import { breakingRules } from '../src/contract/rules/breaking/index.js'
 import { restRules } from '../src/contract/rest/rules.js'
@@ -161,6 +162,12 @@ function rulesDoc(): string {
     '| --- | --- |',
     ...admissionRules.map((r) => `| \`${r.id}\` | ${cell(r.purpose)} |`),
     '',
+    '## Chaos: run',
+    '',
+    '| ID | purpose |',
+    '| --- | --- |',
+    ...Object.entries(CHAOS_RULES).filter(([id]) => !admissionRules.some((r) => r.id === id)).map(([id, r]) => `| \`${id}\` | ${cell(r.purpose)} |`),
+    '',
     '## Gates: kinds',
     '',
     gateKindTable(),
@@ -176,6 +183,7 @@ export function generatedFiles(read: (file: string) => string): Record<string, s
   readme = replaceRegion(readme, 'action', actionTables(read('action.yml')))
   readme = replaceRegion(readme, 'config', configReference())
   readme = replaceRegion(readme, 'gate-kinds', gateKindTable())
+  readme = replaceRegion(readme, 'release-workflow', ['```yaml', read('workflows/release-branch.yml').trimEnd(), '```'].join('\n'))
   return {
     'schema/release-gate.schema.json': JSON.stringify(jsonSchema(), null, 2) + '\n',
     'README.md': readme,

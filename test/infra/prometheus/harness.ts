@@ -82,9 +82,12 @@ interface Launch {
   dir: string
   readyTimeoutMs: number
   name: string
+  /** A fixed port (a config file names it); default a free one. */
+  port?: number
 }
 
 async function launch(spec: Launch): Promise<ServerProcess> {
+  if (spec.port !== undefined) return startOnce(spec, spec.port)
   let lastError: Error | undefined
   // A port can be taken between freePort() and bind(); try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -183,6 +186,8 @@ export interface PrometheusOptions {
   config?: string
   extraArgs?: string[]
   readyTimeoutMs?: number
+  /** Listen on this loopback port instead of a free one. */
+  port?: number
 }
 
 export async function startPrometheus(options: PrometheusOptions = {}): Promise<ServerProcess> {
@@ -198,6 +203,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
     binary: 'prometheus',
     dir,
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+    ...(options.port !== undefined ? { port: options.port } : {}),
     args: (port) => [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${data}`,
