@@ -18,7 +18,15 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import YAML from 'yaml'
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+/** The folder holding package.json above this module: test/infra/kube/ in tests, .cache/run-ts/ when a benchmark bundles it. */
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`)
+  }
+}
+
+export const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)))
 export const sharedReferenceDir = path.resolve(repoRoot, '../shared/reference')
 export const kubeCacheDir = process.env.RELEASE_GATE_KUBE_CACHE ?? path.join(repoRoot, '.cache/kube')
 const stateFile = path.join(kubeCacheDir, 'cluster.json')
