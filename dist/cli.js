@@ -16,7 +16,7 @@ import {
   render,
   renderJson,
   wantsColor
-} from "./chunks/chunk-TVIW7CY6.js";
+} from "./chunks/chunk-22KAYESI.js";
 import "./chunks/chunk-WUPCW32C.js";
 
 // src/cli/main.ts

@@ -2,13 +2,13 @@ import { createRequire as __rgCreateRequire } from 'node:module'; const require 
 import {
   STATE_RUN_ID,
   readInputs
-} from "../chunks/chunk-T7HSO4S4.js";
+} from "../chunks/chunk-LO5TRFNU.js";
 import {
   execute,
   getState,
   info,
   warning
-} from "../chunks/chunk-TVIW7CY6.js";
+} from "../chunks/chunk-22KAYESI.js";
 import "../chunks/chunk-WUPCW32C.js";
 
 // src/action/post.ts

@@ -1,11 +1,14 @@
-import { formatDuration, parseDuration } from '../config/duration.js'
+import path from 'node:path'
+import { formatDuration } from '../config/duration.js'
 import { environmentName } from '../config/environment.js'
+import { displayPath } from '../config/load.js'
 import type { AdmissionPolicy } from '../config/schema.js'
 import type { StageContext, StageOutput } from '../pipeline.js'
 import type { Finding } from '../report/findings.js'
 import { admit } from './admission/index.js'
 import { admissionRules } from './admission/rules.js'
 import { currentBranch, loadExperiment, runLabels } from './experiment.js'
+import { configuredSelectTimeoutMs, defaultSelectTimeoutMs, experimentDuration } from './timeouts.js'
 
 /** Dry run: for each experiment, the admission decision and what would be created, where, for how long. */
 export async function planChaos(ctx: StageContext): Promise<StageOutput> {
@@ -15,8 +18,10 @@ export async function planChaos(ctx: StageContext): Promise<StageOutput> {
   const policy = environment === undefined ? undefined : config?.chaos?.admission[environment]
   const findings: Finding[] = []
   const plans = []
-  for (const experiment of experiments) {
-    const { target, manifestPath: manifest } = await loadExperiment(experiment, ctx)
+  const configFile = path.resolve(options.cwd, options.configPath)
+  for (const [index, experiment] of experiments.entries()) {
+    const loaded = await loadExperiment(experiment, ctx)
+    const { target, manifestPath: manifest } = loaded
     if (!policy || environment === undefined) {
       findings.push({
         rule: 'ADMISSION_POLICY',
@@ -28,8 +33,10 @@ export async function planChaos(ctx: StageContext): Promise<StageOutput> {
       })
       continue
     }
-    const maxMs = parseDuration(policy.maxDuration)
-    const durationMs = Math.min(parseDuration(experiment.duration ?? target.duration ?? policy.maxDuration), maxMs)
+    // The same duration and selection timeout the real run would use, and the same errors.
+    const duration = experimentDuration(loaded, index, environment, policy.maxDuration)
+    const selectTimeoutMs = (await configuredSelectTimeoutMs(loaded, index, duration, { file: configFile, shown: displayPath(configFile, options.cwd) }))
+      ?? defaultSelectTimeoutMs(experiment.driver, duration.durationMs)
     const admission = admit({ environment, policy: policy as AdmissionPolicy, target, now: new Date(), branch: currentBranch(options.cwd, options.env) })
     for (const d of admission.decisions)
       if (d.outcome === 'refuse') findings.push({ rule: d.rule, stage: 'chaos', severity: 'error', message: `${experiment.name}: ${d.reason}`, help: d.fix, path: manifest })
@@ -41,7 +48,8 @@ export async function planChaos(ctx: StageContext): Promise<StageOutput> {
       namespace: target.namespace,
       targets: target.targetNamespaces,
       blastRadius: target.value === undefined ? target.mode : `${target.mode} ${target.value}`,
-      duration: formatDuration(durationMs),
+      duration: formatDuration(duration.durationMs),
+      selectTimeout: `${formatDuration(selectTimeoutMs)}${experiment.selectTimeout === undefined ? ' (default)' : ''}`,
       guard: experiment.guard,
       admitted: admission.admitted,
       admission: admission.decisions
@@ -61,7 +69,7 @@ export async function planChaos(ctx: StageContext): Promise<StageOutput> {
       details: [
         `environment: ${environment ?? '(none)'}; labels on every object: ${Object.entries(runLabels(options.runId, options.env)).map(([k, v]) => `${k}=${v}`).join(', ')}`,
         ...plans.flatMap((p) => [
-          `experiment ${p.experiment}: ${p.kind} ${p.namespace}/${p.name} (${p.manifest}) → ${p.targets.join(', ')}, ${p.blastRadius}, duration ${p.duration}, guard: ${p.guard.join(', ') || 'none'}`,
+          `experiment ${p.experiment}: ${p.kind} ${p.namespace}/${p.name} (${p.manifest}) → ${p.targets.join(', ')}, ${p.blastRadius}, duration ${p.duration}, injected within ${p.selectTimeout} or it fails, guard: ${p.guard.join(', ') || 'none'}`,
           ...p.admission.map((d) => `  ${d.outcome.padEnd(7)} ${d.rule}: ${d.outcome === 'refuse' ? d.reason : d.detail}`)
         ])
       ],

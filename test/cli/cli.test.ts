@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -76,6 +76,24 @@ rollout:
     expect(gates.evidence.plan[0].queries.query).toBe('sum(rate(x{service="a\\"}b"}[1m]))')
     const rollout = report.stages.find((s: { stage: string }) => s.stage === 'rollout')
     expect(rollout.evidence.plan.onFail).toBe('abort: {"status":{"abort":true}} on /status')
+  })
+
+  it('dry-runs chaos with the duration and selection timeout the real run would use, and its config errors', async () => {
+    const env = { GITHUB_REF_NAME: 'release/1.4' }
+    const run = await cli(['chaos', 'run', '--dry-run', '--environment', 'staging', '--format', 'json', '--config', 'examples/release/.release-gate.yml'], { env })
+    expect(run.code).toBe(0)
+    const [plan] = JSON.parse(run.stdout).stages[0].evidence.plan
+    expect(plan).toMatchObject({ experiment: 'checkout-network-delay', duration: '3s', selectTimeout: '1500ms (default)' })
+    expect(plan.admission).toContainEqual({ rule: 'ADMISSION_APPROVALS', outcome: 'pending', detail: 'needs 1 approval(s) from any reviewer; read from GitHub when the stage runs' })
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'rg-plan-'))
+    cpSync(path.join(REPO, 'examples/release'), dir, { recursive: true })
+    const configPath = path.join(dir, '.release-gate.yml')
+    // Without its duration the experiment gets the policy's 5m, which a 10m selectTimeout can never fit.
+    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('      duration: 3s\n', '      selectTimeout: 10m\n'))
+    const bad = await cli(['chaos', 'run', '--dry-run', '--environment', 'staging'], { cwd: dir, env })
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/\.release-gate\.yml:\d+:\d+: chaos\.experiments\[0\]\.selectTimeout: 10m is longer than the run can last \(duration 5m \+ 30s grace for chaos-mesh\)/)
   })
 
   it('refuses the cluster stages for a pull_request_target trigger unless the environment allows it', async () => {
