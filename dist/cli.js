@@ -16,7 +16,7 @@ import {
   render,
   renderJson,
   wantsColor
-} from "./chunks/chunk-22KAYESI.js";
+} from "./chunks/chunk-LX3UC6LX.js";
 import "./chunks/chunk-WUPCW32C.js";
 
 // src/cli/main.ts

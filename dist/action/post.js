@@ -2,13 +2,13 @@ import { createRequire as __rgCreateRequire } from 'node:module'; const require 
 import {
   STATE_RUN_ID,
   readInputs
-} from "../chunks/chunk-LO5TRFNU.js";
+} from "../chunks/chunk-M2OMS5YZ.js";
 import {
   execute,
   getState,
   info,
   warning
-} from "../chunks/chunk-22KAYESI.js";
+} from "../chunks/chunk-LX3UC6LX.js";
 import "../chunks/chunk-WUPCW32C.js";
 
 // src/action/post.ts

@@ -5,6 +5,8 @@
  * token is masked everywhere (core.setSecret in GitHub Actions, redacted from any message).
  */
 import * as core from '@actions/core'
+import { HttpClient } from '@actions/http-client'
+import { fetch as undiciFetch } from 'undici'
 import { parseDuration } from '../config/duration.js'
 import type { Config } from '../config/schema.js'
 import { RequestAuth } from '../prometheus/auth.js'
@@ -62,13 +64,16 @@ export async function annotateExperiment(grafana: GrafanaConfig, annotation: Exp
   }
   // Relative to the base URL, so a Grafana served under a sub-path (/grafana/) keeps it.
   const url = new URL('api/annotations', grafana.url.endsWith('/') ? grafana.url : `${grafana.url}/`)
-  let response: Response
+  // Native fetch ignores HTTP(S)_PROXY / NO_PROXY; route as @actions/http-client does, like every other client here.
+  const dispatcher = new HttpClient('release-gate').getAgentDispatcher(url.href)
+  let response: Awaited<ReturnType<typeof undiciFetch>>
   try {
-    response = await fetch(url, {
+    response = await undiciFetch(url, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(parseDuration(grafana.timeout)),
+      ...(dispatcher ? { dispatcher } : {}),
     })
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause

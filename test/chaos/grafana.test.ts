@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { annotateExperiment, type ExperimentAnnotation, type GrafanaConfig } from '../../src/chaos/grafana.js'
+import { startConnectProxy } from '../infra/prometheus/fault-server.js'
 import { GrafanaFixture } from './grafana-server.js'
 
 const TOKEN = 'glsa_test_0123456789abcdef'
@@ -21,6 +22,25 @@ describe('Grafana annotation of an experiment', () => {
   })
 
   const config = (over: Partial<GrafanaConfig> = {}): GrafanaConfig => ({ url: `${grafana.url}/grafana`, token: { env: 'GRAFANA_TOKEN' }, tags: [], timeout: '2s', ...over })
+
+  it('goes through HTTP_PROXY when one is set, as the Prometheus and GitHub clients do', async () => {
+    const proxy = await startConnectProxy(Number(new URL(grafana.url).port))
+    const saved = process.env.HTTP_PROXY
+    process.env.HTTP_PROXY = proxy.url
+    try {
+      grafana.answer = { status: 200, body: { message: 'Annotation added' } }
+      const before = grafana.requests.length
+      // A made-up host: only the proxy, which tunnels to the fixture, can reach it.
+      const result = await annotateExperiment(config({ url: 'http://grafana.test.invalid:3000' }), annotation, { baseDir: '.', env: { GRAFANA_TOKEN: TOKEN } })
+      expect(result).toMatchObject({ ok: true })
+      expect(proxy.connects).toEqual(['grafana.test.invalid:3000'])
+      expect(grafana.requests[before]).toMatchObject({ method: 'POST', path: '/api/annotations' })
+    } finally {
+      if (saved === undefined) delete process.env.HTTP_PROXY
+      else process.env.HTTP_PROXY = saved
+      await proxy.close()
+    }
+  })
 
   it('POSTs a region annotation under the sub-path of the base URL, with the token as Bearer', async () => {
     grafana.answer = { status: 200, body: { message: 'Annotation added' } }
