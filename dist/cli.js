@@ -16,7 +16,7 @@ import {
   render,
   renderJson,
   wantsColor
-} from "./chunks/chunk-LX3UC6LX.js";
+} from "./chunks/chunk-3J4YOWOS.js";
 import "./chunks/chunk-WUPCW32C.js";
 
 // src/cli/main.ts

@@ -2,13 +2,13 @@ import { createRequire as __rgCreateRequire } from 'node:module'; const require 
 import {
   STATE_RUN_ID,
   readInputs
-} from "../chunks/chunk-M2OMS5YZ.js";
+} from "../chunks/chunk-LRP5BBJZ.js";
 import {
   execute,
   getState,
   info,
   warning
-} from "../chunks/chunk-LX3UC6LX.js";
+} from "../chunks/chunk-3J4YOWOS.js";
 import "../chunks/chunk-WUPCW32C.js";
 
 // src/action/post.ts

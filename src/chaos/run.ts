@@ -166,7 +166,7 @@ export async function runExperiment(client: KubeClient, driver: ChaosDriver, man
     reason = `${reason}; but the guard (${guard.gates.join(', ')}) never produced a passing measurement`
   }
   // Read after cleanup, so explaining a failure never delays ending the fault; an interrupt explains itself.
-  const events = verdict === 'pass' || settings.signal?.aborted ? undefined : await warningEventsOf(client, handle)
+  const events = verdict === 'pass' || settings.signal?.aborted ? undefined : await warningEventsOf(client, handle, async () => (await driver.explainedBy?.(client, handle)) ?? [])
   return {
     verdict, reason, handle, timeline, guard: measurements, cleanup,
     times: { started, ...(injectedAt !== undefined ? { injected: injectedAt } : {}), gone: goneAt },

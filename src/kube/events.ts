@@ -12,6 +12,8 @@ export interface InvolvedObject {
   name: string
   /** Narrows to this incarnation of the name; an earlier object of the same name is left out. */
   uid?: string
+  /** Shown with its events when they are reported next to another object's. */
+  kind?: string
 }
 
 export interface KubeEvent {
@@ -24,6 +26,8 @@ export interface KubeEvent {
   lastSeen: string
   /** The component that recorded it (source.component, or reportingController for newer recorders). */
   from: string
+  /** "ChaosResult/name" for an event about a related object rather than the chaos object itself. */
+  about?: string
 }
 
 /** Every event about the object, oldest first. Throws a KubeApiError (403 when the Role lacks list on events). */

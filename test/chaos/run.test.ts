@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { KubeClient, type KubeObject } from '../../src/kube/index.js'
+import { CHAOS_RESULTS, KubeClient, type KubeObject } from '../../src/kube/index.js'
 import { chaosMeshDriver, litmusDriver } from '../../src/chaos/drivers/index.js'
 import { chaosMeshType } from '../../src/chaos/drivers/chaos-mesh.js'
 import type { toJsonReport } from '../../src/report/render/json.js'
@@ -27,6 +27,7 @@ interface ChaosEvidence {
     guard: { verdict: string; observed: Record<string, number> }[]
     breach?: { stopMs: number; goneMs: number; measurement: { gate: string; observed: Record<string, number> } }
     cleanup: { state: string }
+    events?: { warnings: { type: string; reason: string; message: string; about?: string }[] }
   }[]
 }
 
@@ -235,10 +236,14 @@ describe.skipIf(!kube.available)('release-gate chaos run on a real API server', 
     ['litmus-probe-failure', 'phase Completed_With_Probe_Failure, verdict Fail; failed probes: error-rate-slo (promProbe, Continuous)'],
     ['litmus-stop-on-failure', 'phase Stopped, verdict Stopped; stopped by failed probe(s): error-rate-slo'],
     ['litmus-no-target', 'nothing was selected (TARGET_SELECTION_ERROR: no target pods found)'],
-  ])('Litmus: %s FAILS with the reason from the ChaosResult', async (experiment, reason) => {
+  ])('Litmus: %s FAILS with the reason from the ChaosResult, and its Warning event', async (experiment, reason) => {
     const run = await chaosRun(experiment)
     expect(run.code).toBe(1)
     expect(run.findings[0]).toMatchObject({ rule: 'CHAOS_VERDICT', message: expect.stringContaining(reason) })
+    // The experiment records its verdict on the ChaosResult, which the report reads next to the engine.
+    const [result] = (await admin.list(CHAOS_RESULTS, ns, { labelSelector: `chaosUID=${run.evidence!.experiments[0]!.object.uid}` })).items
+    const verdict = { 'litmus-probe-failure': 'Fail', 'litmus-stop-on-failure': 'Stopped', 'litmus-no-target': 'Error' }[experiment]
+    expect(run.evidence!.experiments[0]!.events!.warnings).toContainEqual(expect.objectContaining({ type: 'Warning', reason: verdict, about: `ChaosResult/${result!.metadata.name}` }))
     expect(await labelledObjects(admin, ns, run.runId)).toEqual([])
   })
 

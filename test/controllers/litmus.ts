@@ -12,7 +12,8 @@
  * - engineState=stop while initialized, or deletion: the abort path — result Stopped/Stopped, experiments
  *   Forcefully Aborted/Stopped, engineStatus stopped; deletion then removes the finalizer.
  */
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
+import { randomBytes } from 'node:crypto'
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
 import { CHAOS_ENGINES, CHAOS_RESULTS, type KubeClient, type KubeObject, type ResumableWatch } from '../../src/kube/index.js'
 import { ENGINE_FINALIZER } from '../../src/chaos/drivers/litmus.js'
 
@@ -27,6 +28,8 @@ const PROBE = { name: 'error-rate-slo', type: 'promProbe', mode: 'Continuous' }
 export class LitmusTestController {
   private readonly watch: ResumableWatch
   private readonly api: CustomObjectsApi
+  private readonly core: CoreV1Api
+  private readonly recorded = new Set<string>()
   private readonly queues = new Map<string, Promise<void>>()
   /** Engines (by uid) whose experiment has ended, by itself or by an abort. */
   private readonly ended = new Set<string>()
@@ -36,6 +39,7 @@ export class LitmusTestController {
 
   constructor(client: KubeClient, kubeConfig: KubeConfig, private readonly namespace: string) {
     this.api = kubeConfig.makeApiClient(CustomObjectsApi)
+    this.core = kubeConfig.makeApiClient(CoreV1Api)
     this.watch = client.watch(CHAOS_ENGINES, namespace, (event) => {
       if (event.type !== 'DELETED') this.enqueue(event.object.metadata.name)
     })
@@ -157,15 +161,43 @@ export class LitmusTestController {
     }
     const existing = await this.get(CHAOS_RESULTS, name)
     const labels = { 'app.kubernetes.io/component': 'experiment-job', chaosUID: engine.metadata.uid! }
+    let result: KubeObject
     if (!existing) {
-      await this.api.createNamespacedCustomObject({ ...CHAOS_RESULTS, namespace: this.namespace, body: {
+      result = (await this.api.createNamespacedCustomObject({ ...CHAOS_RESULTS, namespace: this.namespace, body: {
         apiVersion: 'litmuschaos.io/v1alpha1', kind: 'ChaosResult', metadata: { name, labels }, spec: { engine: engine.metadata.name, experiment }, status,
-      } })
-      return
+      } })) as KubeObject
+    } else {
+      // Litmus reuses a result of the same name: it patches labels and status, history accumulates.
+      existing.metadata.labels = { ...existing.metadata.labels, ...labels }
+      existing.status = status
+      await this.put(CHAOS_RESULTS, existing)
+      result = existing
     }
-    // Litmus reuses a result of the same name: it patches labels and status, history accumulates.
-    existing.metadata.labels = { ...existing.metadata.labels, ...labels }
-    existing.status = status
-    await this.put(CHAOS_RESULTS, existing)
+    await this.recordVerdict(result, experiment, experimentStatus, status.probeStatuses[0]!.status)
+  }
+
+  /**
+   * The experiment's event on its ChaosResult (notes §2.3: Pass is Normal; Fail, Stopped and Error are
+   * Warning, with the verdict as the reason). The notes give no message text; these say what failed.
+   */
+  private async recordVerdict(result: KubeObject, experiment: string, experimentStatus: Record<string, unknown>, probe: { verdict: string; description?: string }): Promise<void> {
+    const verdict = String(experimentStatus.verdict)
+    // One event per result and verdict; the recorder would fold repeats into one with a count.
+    const key = `${result.metadata.uid}/${verdict}`
+    if (this.recorded.has(key)) return
+    this.recorded.add(key)
+    const errorOutput = experimentStatus.errorOutput as { errorCode: string; reason: string } | undefined
+    const message = errorOutput ? `${experiment} experiment failed: ${errorOutput.errorCode}: ${errorOutput.reason}`
+      : probe.verdict === 'Failed' ? `${PROBE.name} probe failed: ${probe.description ?? ''}` : `${experiment} experiment has been ${verdict}`
+    const now = new Date()
+    await this.core.createNamespacedEvent({
+      namespace: this.namespace,
+      body: {
+        metadata: { name: `${result.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: this.namespace },
+        involvedObject: { apiVersion: 'litmuschaos.io/v1alpha1', kind: 'ChaosResult', name: result.metadata.name, namespace: this.namespace, uid: result.metadata.uid! },
+        type: ['Fail', 'Stopped', 'Error'].includes(verdict) ? 'Warning' : 'Normal', reason: verdict, message, count: 1, firstTimestamp: now, lastTimestamp: now,
+        source: { component: `${experiment}-experiment` },
+      },
+    })
   }
 }

@@ -1,5 +1,6 @@
 /** Types and helpers both drivers share (kept apart from index.ts so the drivers never import it back). */
 import { randomBytes } from 'node:crypto'
+import type { InvolvedObject } from '../../kube/events.js'
 import type { KubeClient, KubeObject, ResourceType } from '../../kube/index.js'
 import { KubeApiError } from '../../kube/index.js'
 import type { ChaosManifest } from '../target.js'
@@ -82,6 +83,8 @@ export interface ChaosDriver {
   stop(client: KubeClient, handle: ChaosHandle): Promise<void>
   /** Deletes the object and waits until it is gone; after `timeoutMs` uses the force-clean path if the driver has one. */
   cleanup(client: KubeClient, object: Pick<ChaosHandle, 'type' | 'kind' | 'namespace' | 'name'>, timeoutMs: number): Promise<CleanupResult>
+  /** Objects besides the chaos object whose events explain a failure (Litmus: the run's ChaosResults). */
+  explainedBy?(client: KubeClient, handle: ChaosHandle): Promise<InvolvedObject[]>
 }
 
 export const RUN_ID_LABEL = 'release-gate/run-id'

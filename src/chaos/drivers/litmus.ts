@@ -4,6 +4,7 @@
  * engineStatus `completed` only means the runner finished: the verdict is read from the ChaosResult.
  */
 import type { KubeClient, KubeObject } from '../../kube/index.js'
+import type { InvolvedObject } from '../../kube/events.js'
 import { CHAOS_ENGINES, CHAOS_RESULTS } from '../../kube/index.js'
 import type { ChaosManifest } from '../target.js'
 import {
@@ -91,6 +92,12 @@ export const litmusDriver: ChaosDriver = {
   // Stop is an abort (there is no pause); recovery is the experiment's own business and shows as its verdict.
   capabilities: { pause: false, injectionCount: false, recoveryObservable: false, forceClean: true },
   resourceTypes: [CHAOS_ENGINES],
+
+  // The experiment records its Fail / Error / Stopped events on the ChaosResult, not on the engine.
+  async explainedBy(client: KubeClient, handle: ChaosHandle): Promise<InvolvedObject[]> {
+    const results = await client.list(CHAOS_RESULTS, handle.namespace, { labelSelector: `chaosUID=${handle.uid}` })
+    return results.items.map((r) => ({ namespace: handle.namespace, name: r.metadata.name, ...(r.metadata.uid ? { uid: r.metadata.uid } : {}), kind: 'ChaosResult' }))
+  },
 
   async create(client: KubeClient, manifest: ChaosManifest, options): Promise<ChaosHandle> {
     const namespace = typeof manifest.metadata?.namespace === 'string' ? manifest.metadata.namespace : 'default'
