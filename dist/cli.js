@@ -16,7 +16,7 @@ import {
   render,
   renderJson,
   wantsColor
-} from "./chunks/chunk-3J4YOWOS.js";
+} from "./chunks/chunk-7H5MSCKI.js";
 import "./chunks/chunk-WUPCW32C.js";
 
 // src/cli/main.ts

@@ -2,13 +2,13 @@ import { createRequire as __rgCreateRequire } from 'node:module'; const require 
 import {
   STATE_RUN_ID,
   readInputs
-} from "../chunks/chunk-LRP5BBJZ.js";
+} from "../chunks/chunk-ORPION7B.js";
 import {
   execute,
   getState,
   info,
   warning
-} from "../chunks/chunk-3J4YOWOS.js";
+} from "../chunks/chunk-7H5MSCKI.js";
 import "../chunks/chunk-WUPCW32C.js";
 
 // src/action/post.ts

@@ -199,7 +199,7 @@ export interface LoopResult {
   endedAt: number
   gates: GateOutcome[]
   interrupted: boolean
-  /** The critical gate whose failure ended the run early. */
+  /** The gate whose decision ended the run early: any failure, or a critical gate's inconclusive. */
   endedBy?: string
 }
 
@@ -217,9 +217,11 @@ export interface LoopOptions {
 
 /**
  * Runs the schedule: the first round after initialDelay, then one every interval. Each round
- * measures the undecided gates at the same time, in parallel. A critical gate that fails ends the
- * run at once; any other decided gate just stops being measured. The signal ends the run early as
- * interrupted: undecided gates are then inconclusive, never passed.
+ * measures the undecided gates at the same time, in parallel. A gate that fails ends the run at
+ * once, as a failed metric terminates an Argo AnalysisRun: the verdict can only be fail from then on,
+ * and every further round delays the abort. An inconclusive gate stops being measured while the
+ * others go on (one of them may still fail, which aborts rather than holds), unless it is critical.
+ * The signal ends the run early as interrupted: undecided gates are then inconclusive, never passed.
  */
 export async function runLoop<G extends LoopGate>(
   gates: readonly G[],
@@ -233,6 +235,7 @@ export async function runLoop<G extends LoopGate>(
   const windowStart = startMs / 1000
   const trackers = gates.map((g) => ({ gate: g, tracker: new GateTracker(g, settings) }))
   let endedBy: string | undefined
+  let endedHow = ''
   let lastRound = windowStart
 
   for (let round = 0; round < settings.measurements; round++) {
@@ -249,14 +252,17 @@ export async function runLoop<G extends LoopGate>(
     measured.forEach((m, i) => {
       const { gate, tracker } = active[i]!
       const decision = tracker.record(m)
-      if (decision?.verdict === 'fail' && gate.critical) endedBy ??= gate.name
+      if (endedBy === undefined && (decision?.verdict === 'fail' || (decision?.verdict === 'inconclusive' && gate.critical))) {
+        endedBy = gate.name
+        endedHow = decision.verdict === 'fail' ? 'failed' : 'was inconclusive (critical)'
+      }
     })
     options.onRound?.(time, measured)
     if (endedBy) break
   }
 
   const interrupted = signal?.aborted === true && endedBy === undefined
-  const cutShort = interrupted ? 'interrupted' : endedBy ? `not finished: critical gate ${endedBy} failed and ended the run` : undefined
+  const cutShort = interrupted ? 'interrupted' : endedBy ? `not finished: gate ${endedBy} ${endedHow} and ended the run` : undefined
   const outcomes = trackers.map((t) => t.tracker.finish(cutShort))
   const { verdict, reason } = overallVerdict(outcomes, endedBy, interrupted)
   return { verdict, reason, startedAt: windowStart, endedAt: Math.max(lastRound, clock.now() / 1000), gates: outcomes, interrupted, ...(endedBy ? { endedBy } : {}) }
@@ -271,11 +277,11 @@ export function overallVerdict(outcomes: readonly GateOutcome[], endedBy?: strin
   const named = (v: GateVerdict) => outcomes.filter((o) => o.verdict === v).map((o) => o.gate)
   if (worst === 'fail') {
     const failed = named('fail')
-    return { verdict: 'fail', reason: `${failed.length} gate(s) failed: ${failed.join(', ')}${endedBy ? ` (critical gate ${endedBy} ended the run)` : ''}` }
+    return { verdict: 'fail', reason: `${failed.length} gate(s) failed: ${failed.join(', ')}${endedBy ? ` (gate ${endedBy} ended the run)` : ''}` }
   }
   if (worst === 'inconclusive') {
     const open = named('inconclusive')
-    return { verdict: 'inconclusive', reason: `${interrupted ? 'interrupted; ' : ''}${open.length} gate(s) inconclusive: ${open.join(', ')}` }
+    return { verdict: 'inconclusive', reason: `${interrupted ? 'interrupted; ' : ''}${open.length} gate(s) inconclusive: ${open.join(', ')}${endedBy ? ` (critical gate ${endedBy} ended the run)` : ''}` }
   }
   if (outcomes.every((o) => o.noDataOnly))
     return { verdict: 'inconclusive', reason: 'every gate passed only because it had no data (noData: pass), which never promotes on its own' }

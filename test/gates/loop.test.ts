@@ -97,20 +97,24 @@ describe('the loop knobs (scripted measurements, virtual clock)', () => {
     expect(enough.result.gates[0]).toMatchObject({ verdict: 'pass', reason: '4 of 5 measurement(s) passed; last: pass #5' })
   })
 
-  it('a critical gate that fails ends the run at once; a non-critical failure leaves the others measuring', async () => {
-    const critical = await play({ a: 'PPF', b: 'PPPPPPPPPP' }, {}, ['a'])
-    expect(critical.result).toMatchObject({ verdict: 'fail', endedBy: 'a', reason: '1 gate(s) failed: a (critical gate a ended the run)' })
-    expect(critical.calls.filter((c) => c.gate === 'b')).toHaveLength(3)
-    expect(critical.result.gates[1]).toMatchObject({
+  it('any failed gate ends the run at once; an inconclusive one does only when it is critical', async () => {
+    const failed = await play({ a: 'PPF', b: 'PPPPPPPPPP' })
+    expect(failed.result).toMatchObject({ verdict: 'fail', endedBy: 'a', reason: '1 gate(s) failed: a (gate a ended the run)' })
+    expect(failed.calls.filter((c) => c.gate === 'b')).toHaveLength(3)
+    expect(failed.result.gates[1]).toMatchObject({
       verdict: 'inconclusive',
-      reason: 'not finished: critical gate a failed and ended the run after 3 measurement(s); 3 of 3 measurement(s) passed'
+      reason: 'not finished: gate a failed and ended the run after 3 measurement(s); 3 of 3 measurement(s) passed'
     })
 
-    const plain = await play({ a: 'PPF', b: 'PPPPPPPPPP' }, { consecutiveSuccesses: 1 })
-    expect(plain.calls.filter((c) => c.gate === 'a')).toHaveLength(3)
+    const critical = await play({ a: 'PI', b: 'PPPPPPPPPP' }, {}, ['a'])
+    expect(critical.result).toMatchObject({ verdict: 'inconclusive', endedBy: 'a', reason: '2 gate(s) inconclusive: a, b (critical gate a ended the run)' })
+    expect(critical.calls.filter((c) => c.gate === 'b')).toHaveLength(2)
+    expect(critical.result.gates[1]!.reason).toMatch(/^not finished: gate a was inconclusive \(critical\) and ended the run after 2 measurement\(s\)/)
+
+    // A plain inconclusive gate leaves the others measuring: one of them may still fail, which aborts instead of holding.
+    const plain = await play({ a: 'PI', b: 'PPPPPPPPPF' }, { consecutiveSuccesses: 1 })
     expect(plain.calls.filter((c) => c.gate === 'b')).toHaveLength(10)
-    expect(plain.result).toMatchObject({ verdict: 'fail', reason: '1 gate(s) failed: a' })
-    expect(plain.result.endedBy).toBeUndefined()
+    expect(plain.result).toMatchObject({ verdict: 'fail', endedBy: 'b', reason: '1 gate(s) failed: b (gate b ended the run)' })
   })
 
   it('the worst gate decides: fail over inconclusive over pass', async () => {
@@ -133,7 +137,7 @@ describe('the loop knobs (scripted measurements, virtual clock)', () => {
 
   it('an abort signal ends the run as interrupted; undecided gates are inconclusive', async () => {
     const controller = new AbortController()
-    const { measure } = scripted({ a: 'PPPPPPPPPP', b: 'PF' })
+    const { measure } = scripted({ a: 'PPPPPPPPPP', b: 'PPPPPPPPPP' })
     let rounds = 0
     const result = await runLoop([gate('a'), gate('b')], settings(), measure, {
       clock: virtualClock(T0),
@@ -142,9 +146,9 @@ describe('the loop knobs (scripted measurements, virtual clock)', () => {
         if (++rounds === 3) controller.abort()
       }
     })
-    expect(result).toMatchObject({ verdict: 'fail', interrupted: true })
+    expect(result).toMatchObject({ verdict: 'inconclusive', interrupted: true, reason: 'interrupted; 2 gate(s) inconclusive: a, b' })
     expect(result.gates[0]).toMatchObject({ verdict: 'inconclusive', reason: 'interrupted after 3 measurement(s); 3 of 3 measurement(s) passed' })
-    expect(result.gates[1]!.verdict).toBe('fail')
+    expect(result.endedBy).toBeUndefined()
   })
 
   it('the tracker refuses measurements after its decision', () => {
@@ -240,12 +244,14 @@ checks:
     expect(result.gates[0]!.measurements.filter((m) => m.time < ONSET).every((m) => m.verdict === 'pass')).toBe(true)
   })
 
-  it('fails the non-critical p99 gate and keeps measuring the others to the end', async () => {
+  it('ends at once when the non-critical p99 gate fails: the abort does not wait for the other gates', async () => {
     const result = await loopOver('p99-regression')
-    expect(result.verdict).toBe('fail')
+    expect(result).toMatchObject({ verdict: 'fail', endedBy: 'p99' })
     expect(result.gates[1]).toMatchObject({ gate: 'p99', verdict: 'fail' })
-    expect(result.gates[1]!.decidedAt! - ONSET).toBeLessThanOrEqual(2 * INTERVAL)
-    expect(result.gates[0]!.measurements).toHaveLength(20)
+    const decidedAt = result.gates[1]!.decidedAt!
+    expect(decidedAt - ONSET).toBeLessThanOrEqual(2 * INTERVAL)
+    expect(result.endedAt).toBe(decidedAt)
+    expect(result.gates[0]!.measurements.at(-1)!.time).toBe(decidedAt)
   })
 
   it('calls low traffic inconclusive, not failed', async () => {

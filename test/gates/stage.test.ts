@@ -78,7 +78,7 @@ describe.skipIf(!haveBinaries)('runGates: the gates stage end to end (real Prome
     const ctx = stageContext(configText(gatesBody('errors'), endpoints(prometheus.url)))
     const { result } = await runGates(ctx, atLoopStart())
     expect(result.verdict).toBe('fail')
-    expect(result.summary).toBe('1 gate(s) failed: error-rate (critical gate error-rate ended the run)')
+    expect(result.summary).toBe('1 gate(s) failed: error-rate (gate error-rate ended the run)')
     const lines = configText(gatesBody('errors'), endpoints(prometheus.url)).split('\n')
     const gateLine = lines.findIndex((l) => l.includes('- name: error-rate')) + 1
     expect(result.findings).toContainEqual({
@@ -216,7 +216,7 @@ describe.skipIf(!haveBinaries)('release-gate gate (CLI)', () => {
     const burning = stageContext(configText(body('cli-burning'), endpoints(prometheus.url, alertmanager.url)))
     const failed = await cli(['gate', '--format', 'json'], { cwd: burning.dir })
     expect(failed.code).toBe(1)
-    expect(JSON.parse(failed.stdout).stages[0]).toMatchObject({ stage: 'gates', verdict: 'fail', summary: '1 gate(s) failed: alerts' })
+    expect(JSON.parse(failed.stdout).stages[0]).toMatchObject({ stage: 'gates', verdict: 'fail', summary: '1 gate(s) failed: alerts (gate alerts ended the run)' })
     const quiet = stageContext(configText(body('cli-quiet'), endpoints(prometheus.url, alertmanager.url)))
     expect(await cli(['gate'], { cwd: quiet.dir })).toMatchObject({ code: 0, stdout: expect.stringContaining('gates     PASS') })
   })

@@ -7,7 +7,7 @@ export const gateCommon = {
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case name of letters, digits and dashes')
     .describe('Unique gate name; findings are reported as gate:<name>.'),
   description: z.string().optional().describe('What the gate protects, shown in the report.'),
-  critical: z.boolean().default(false).describe('A critical gate that fails ends the evaluation at once.'),
+  critical: z.boolean().default(false).describe('An inconclusive decision of this gate (no data, errors) also ends the evaluation at once; any failed gate always does.'),
   noData: z
     .enum(['fail', 'inconclusive', 'pass'])
     .default('inconclusive')
