@@ -16,7 +16,7 @@ import {
   render,
   renderJson,
   wantsColor
-} from "./chunks/chunk-7H5MSCKI.js";
+} from "./chunks/chunk-NWFCVJ6E.js";
 import "./chunks/chunk-WUPCW32C.js";
 
 // src/cli/main.ts

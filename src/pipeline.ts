@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { planChaos } from './chaos/plan.js'
 import { runChaos, runCleanup } from './chaos/stage.js'
@@ -7,7 +7,7 @@ import { environmentName } from './config/environment.js'
 import { displayPath, loadConfigFile } from './config/load.js'
 import type { Config } from './config/schema.js'
 import { runContract } from './contract/stage.js'
-import { trust } from './github/context.js'
+import { readEventPayload, trust } from './github/context.js'
 import { UsageError } from './errors.js'
 import { planGates } from './gates/plan.js'
 import { runGateCommand, runGates } from './gates/stage.js'
@@ -126,9 +126,9 @@ async function runStage(stage: Stage, ctx: StageContext, upstream: Upstream = { 
 function untrustedTriggerRefusal(stage: Stage, ctx: StageContext): StageOutput | undefined {
   const env = ctx.options.env
   if (!env.GITHUB_EVENT_NAME) return undefined
-  let payload: Record<string, unknown> = {}
+  let payload: Record<string, unknown>
   try {
-    payload = env.GITHUB_EVENT_PATH ? (JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as Record<string, unknown>) : {}
+    payload = readEventPayload(env.GITHUB_EVENT_PATH)
   } catch {
     // An unreadable payload cannot prove the trigger is trusted.
     payload = {}

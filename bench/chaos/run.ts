@@ -13,10 +13,7 @@
  * apply the manifest and leave it, with no guard, so the fault lasts until its own duration ends.
  */
 import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,6 +24,7 @@ import { parseDuration } from '../../src/config/duration.js'
 import { KubeClient } from '../../src/kube/index.js'
 import { ChaosMeshTestController } from '../../test/controllers/chaos-mesh.js'
 import { ADMIN_CONTEXT, startCluster } from '../../test/infra/kube/cluster.js'
+import { serveMetrics } from '../../test/infra/prometheus/exporter.js'
 import { startPrometheus } from '../../test/infra/prometheus/harness.js'
 import { kubeConfigFor } from '../../test/infra/kube/test-cluster.js'
 
@@ -44,14 +42,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!
 
 let errorRatio = 0.01
-const target = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`# TYPE checkout_error_ratio gauge\ncheckout_error_ratio{service="checkout"} ${errorRatio}\n`))
-target.listen(0, '127.0.0.1')
-await once(target, 'listening')
+const target = await serveMetrics(() => `# TYPE checkout_error_ratio gauge\ncheckout_error_ratio{service="checkout"} ${errorRatio}\n`)
 
 console.error('[bench:chaos] starting kube-apiserver, etcd and Prometheus …')
 const cluster = await startCluster()
 const prometheus = await startPrometheus({
-  config: `global:\n  scrape_interval: ${SCRAPE_MS}ms\n  scrape_timeout: 400ms\nscrape_configs:\n  - job_name: checkout\n    static_configs:\n      - targets: ['127.0.0.1:${(target.address() as AddressInfo).port}']\n`
+  config: target.scrapeConfig('checkout', `${SCRAPE_MS}ms`)
 })
 const kubeConfig = kubeConfigFor({ kubeconfigPath: cluster.kubeconfigPath }, ADMIN_CONTEXT)
 await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NS } } })
@@ -154,7 +150,7 @@ for (let i = 0; i < baselineRuns; i++) {
 await controller.stop()
 await prometheus.stop()
 await cluster.stop()
-target.close()
+await target.close()
 
 const targetMs = intervalMs + 1_000
 const gones = samples.map((s) => s.goneAfterVisibleMs)

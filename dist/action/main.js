@@ -1,8 +1,8 @@
 import { createRequire as __rgCreateRequire } from 'node:module'; const require = __rgCreateRequire(import.meta.url);
 import {
   run
-} from "../chunks/chunk-ORPION7B.js";
-import "../chunks/chunk-7H5MSCKI.js";
+} from "../chunks/chunk-JWIR6ATC.js";
+import "../chunks/chunk-NWFCVJ6E.js";
 import "../chunks/chunk-WUPCW32C.js";
 
 // src/action/index.ts

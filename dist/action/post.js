@@ -2,13 +2,13 @@ import { createRequire as __rgCreateRequire } from 'node:module'; const require 
 import {
   STATE_RUN_ID,
   readInputs
-} from "../chunks/chunk-ORPION7B.js";
+} from "../chunks/chunk-JWIR6ATC.js";
 import {
   execute,
   getState,
   info,
   warning
-} from "../chunks/chunk-7H5MSCKI.js";
+} from "../chunks/chunk-NWFCVJ6E.js";
 import "../chunks/chunk-WUPCW32C.js";
 
 // src/action/post.ts

@@ -30,7 +30,7 @@ async function listWarnings(client: KubeClient, handle: Pick<ChaosHandle, 'names
 }
 
 export async function warningEventsOf(client: KubeClient, handle: Pick<ChaosHandle, 'namespace' | 'name' | 'uid'>,
-  related: () => Promise<InvolvedObject[]> = async () => []): Promise<ExperimentEvents> {
+  related: () => Promise<InvolvedObject[]>): Promise<ExperimentEvents> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${READ_TIMEOUT_MS / 1000}s`)), READ_TIMEOUT_MS)

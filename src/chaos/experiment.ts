@@ -2,11 +2,14 @@ import { execFileSync } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { LineCounter, parseDocument } from 'yaml'
-import { displayPath } from '../config/load.js'
+import { parseDuration } from '../config/duration.js'
+import { configPositions, displayPath } from '../config/load.js'
 import type { ExperimentConfig } from '../config/schema.js'
 import { UsageError } from '../errors.js'
 import type { StageContext } from '../pipeline.js'
+import { RUN_ID_LABEL } from './drivers/common.js'
 import { chaosMeshTarget, litmusTarget, type ChaosManifest, type ChaosTarget } from './target.js'
+import { selectTimeoutProblem } from './timeouts.js'
 
 export interface LoadedExperiment {
   config: ExperimentConfig
@@ -17,7 +20,7 @@ export interface LoadedExperiment {
 
 /** Labels every object this run creates carries, so cleanup can find them after a crash. */
 export function runLabels(runId: string, env: NodeJS.ProcessEnv): Record<string, string> {
-  const labels: Record<string, string> = { 'release-gate/run-id': runId }
+  const labels: Record<string, string> = { [RUN_ID_LABEL]: runId }
   if (env.GITHUB_REPOSITORY) labels['release-gate/repository'] = labelValue(env.GITHUB_REPOSITORY)
   if (env.GITHUB_SHA) labels['release-gate/commit'] = labelValue(env.GITHUB_SHA)
   return labels
@@ -66,4 +69,32 @@ export async function loadExperiment(config: ExperimentConfig, ctx: StageContext
   } catch (error) {
     throw new UsageError(`${shown}: ${(error as Error).message}`)
   }
+}
+
+export interface ExperimentTimings {
+  durationMs: number
+  /** The configured selectTimeout; undefined: the driver's default. */
+  selectTimeoutMs?: number
+}
+
+/**
+ * The duration an experiment gets (its config, else its manifest, else the policy's maximum; never above
+ * that maximum), and its configured selectTimeout checked against that duration. The dry run and the
+ * real run both ask here, so they agree, errors included: a timeout that could never fire is a usage
+ * error at its file:line:col, raised before anything is created.
+ */
+export function experimentTimings(experiment: LoadedExperiment, index: number, environment: string, maxDuration: string, ctx: StageContext): ExperimentTimings {
+  const maxMs = parseDuration(maxDuration)
+  const asked = experiment.config.duration ?? experiment.target.duration
+  const askedMs = asked === undefined ? undefined : parseDuration(asked)
+  const capped = askedMs === undefined || askedMs > maxMs
+  const durationMs = capped ? maxMs : askedMs
+  const text = experiment.config.selectTimeout
+  if (text === undefined) return { durationMs }
+  const problem = selectTimeoutProblem(experiment.config.driver, durationMs, parseDuration(text))
+  if (!problem) return { durationMs, selectTimeoutMs: parseDuration(text) }
+  const from = capped ? `chaos.admission.${environment}.maxDuration` : experiment.config.duration !== undefined ? `chaos.experiments[${index}].duration` : `the manifest ${experiment.manifestPath}`
+  const file = path.resolve(ctx.options.cwd, ctx.options.configPath)
+  const at = configPositions(file)(['chaos', 'experiments', index, 'selectTimeout']) ?? { line: 1, column: 1 }
+  throw new UsageError(`${displayPath(file, ctx.options.cwd)}:${at.line}:${at.column}: chaos.experiments[${index}].selectTimeout: ${problem} (the duration comes from ${from})`)
 }

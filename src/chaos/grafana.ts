@@ -5,13 +5,12 @@
  * token is masked everywhere (core.setSecret in GitHub Actions, redacted from any message).
  */
 import * as core from '@actions/core'
-import { HttpClient } from '@actions/http-client'
-import { fetch as undiciFetch } from 'undici'
 import { parseDuration } from '../config/duration.js'
+import { proxyAwareFetch } from '../github/octokit.js'
 import type { Config } from '../config/schema.js'
 import { RequestAuth } from '../prometheus/auth.js'
 import type { LoadedExperiment } from './experiment.js'
-import { blastRadius } from './report.js'
+import { blastRadius, objectName } from './report.js'
 import type { RunOutcome, RunTimes } from './run.js'
 
 export type GrafanaConfig = NonNullable<NonNullable<Config['chaos']>['grafana']>
@@ -64,16 +63,13 @@ export async function annotateExperiment(grafana: GrafanaConfig, annotation: Exp
   }
   // Relative to the base URL, so a Grafana served under a sub-path (/grafana/) keeps it.
   const url = new URL('api/annotations', grafana.url.endsWith('/') ? grafana.url : `${grafana.url}/`)
-  // Native fetch ignores HTTP(S)_PROXY / NO_PROXY; route as @actions/http-client does, like every other client here.
-  const dispatcher = new HttpClient('release-gate').getAgentDispatcher(url.href)
-  let response: Awaited<ReturnType<typeof undiciFetch>>
+  let response: Response
   try {
-    response = await undiciFetch(url, {
+    response = await proxyAwareFetch(url.href)(url, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(parseDuration(grafana.timeout)),
-      ...(dispatcher ? { dispatcher } : {}),
     })
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause
@@ -114,11 +110,10 @@ function parseJson(text: string): Record<string, unknown> | undefined {
 /** The annotation of one created experiment: from injection (else creation) until it was gone. */
 export function annotationOf(experiment: LoadedExperiment, outcome: RunOutcome, times: RunTimes): ExperimentAnnotation {
   const t = experiment.target
-  const object = outcome.handle ? `${outcome.handle.namespace}/${outcome.handle.name}` : t.name
   return {
     experiment: experiment.config.name,
     kind: t.kind,
-    target: `${object} → ${t.targetNamespaces.join(', ')}, blast radius ${blastRadius(experiment)}`,
+    target: `${objectName(experiment, outcome)} → ${t.targetNamespaces.join(', ')}, blast radius ${blastRadius(experiment)}`,
     verdict: outcome.verdict,
     reason: outcome.reason,
     startMs: times.injected ?? outcome.handle?.createdAt ?? times.started,

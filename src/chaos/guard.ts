@@ -3,14 +3,11 @@
  * gates stage's own `measureGate` (same queries, same judges). One failing measurement is a breach and
  * stops the experiment; errors and inconclusive measurements are kept and reported, never a breach.
  */
-import * as core from '@actions/core'
 import { parseDuration } from '../config/duration.js'
-import type { Config, EndpointConfig, ExperimentConfig } from '../config/schema.js'
+import type { Config, ExperimentConfig } from '../config/schema.js'
 import { UsageError } from '../errors.js'
-import { measureGate, prepareGate, type DataSources, type Measurement, type PreparedGate } from '../gates/measure.js'
-import { AlertmanagerClient } from '../prometheus/alertmanager.js'
-import type { HttpAuthConfig } from '../prometheus/auth.js'
-import { PrometheusClient } from '../prometheus/client.js'
+import { measureGate, readsAlertmanager, prepareGate, type Measurement, type PreparedGate } from '../gates/measure.js'
+import { closeDataSources, openDataSources } from '../gates/sources.js'
 
 export interface Guard {
   readonly gates: readonly string[]
@@ -40,21 +37,12 @@ export async function createGuard(ctx: GuardContext): Promise<Guard | undefined>
     if (index < 0) throw new UsageError(`${ctx.configFile}: experiment ${experiment.name} guards with gate "${name}", which is not in gates.checks`)
     return prepareGate(checks[index]!, index)
   })
-  const readsAlertmanager = prepared.some((g) => g.config.kind === 'alerts' && g.config.source === 'alertmanager')
-  const readsPrometheus = prepared.some((g) => !(g.config.kind === 'alerts' && g.config.source === 'alertmanager'))
-  if (readsPrometheus && !config.prometheus) throw new UsageError(`${ctx.configFile}: the guard of ${experiment.name} queries Prometheus, but there is no prometheus: section`)
-  if (readsAlertmanager && !config.alertmanager) throw new UsageError(`${ctx.configFile}: the guard of ${experiment.name} reads Alertmanager, but there is no alertmanager: section`)
+  const needsAlertmanager = prepared.some((g) => readsAlertmanager(g.config))
+  const needsPrometheus = prepared.some((g) => !readsAlertmanager(g.config))
+  if (needsPrometheus && !config.prometheus) throw new UsageError(`${ctx.configFile}: the guard of ${experiment.name} queries Prometheus, but there is no prometheus: section`)
+  if (needsAlertmanager && !config.alertmanager) throw new UsageError(`${ctx.configFile}: the guard of ${experiment.name} reads Alertmanager, but there is no alertmanager: section`)
 
-  const onSecret = ctx.env.GITHUB_ACTIONS === 'true' ? (value: string) => core.setSecret(value) : undefined
-  const clientOptions = (endpoint: EndpointConfig) => ({
-    url: endpoint.url,
-    timeoutMs: parseDuration(endpoint.timeout),
-    ...(endpoint.auth ? { auth: endpoint.auth as HttpAuthConfig } : {}),
-    authContext: { cwd: ctx.baseDir, env: ctx.env, ...(onSecret ? { onSecret } : {}) },
-  })
-  const sources: DataSources = {}
-  if (readsPrometheus) sources.prometheus = new PrometheusClient(clientOptions(config.prometheus!))
-  if (readsAlertmanager) sources.alertmanager = new AlertmanagerClient(clientOptions(config.alertmanager!))
+  const sources = openDataSources({ prometheus: needsPrometheus ? config.prometheus : undefined, alertmanager: needsAlertmanager ? config.alertmanager : undefined }, ctx)
   const intervalMs = parseDuration(experiment.guardInterval)
   const windowStart = Date.now() / 1000
   const variables = { ...(config.gates?.variables ?? {}), runId: ctx.runId }
@@ -69,9 +57,7 @@ export async function createGuard(ctx: GuardContext): Promise<Guard | undefined>
       const breach = measurements.find((m) => m.verdict === 'fail')
       return breach ? { measurements, breach } : { measurements }
     },
-    async close() {
-      await Promise.all([sources.prometheus?.close(), sources.alertmanager?.close()])
-    },
+    close: () => closeDataSources(sources),
   }
 }
 

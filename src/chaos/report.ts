@@ -26,27 +26,38 @@ export const MAX_CHART_POINTS = 60
 const MAX_TIMELINE_ROWS = 30
 
 const ICON: Record<RunOutcome['verdict'], string> = { pass: '✅', fail: '❌', inconclusive: '⚠️' }
-const seconds = (ms: number) => `+${(ms / 1000).toFixed(1)}s`
+/** A timeline offset from the run's start: "+1.2s". */
+export const seconds = (ms: number) => `+${(ms / 1000).toFixed(1)}s`
 
 export function blastRadius(experiment: LoadedExperiment): string {
   const t = experiment.target
   return t.value === undefined ? t.mode : `${t.mode} ${t.value}`
 }
 
+/** The chaos object as created ("ns/name"), else as its manifest names it (creation failed). */
+export function objectName(experiment: LoadedExperiment, outcome: RunOutcome): string {
+  return outcome.handle ? `${outcome.handle.namespace}/${outcome.handle.name}` : experiment.target.name
+}
+
+/** "NetworkChaos shop/net-delay-abc123 → shop; blast radius fixed 1; duration 30s", for the summary and the details. */
+export function describeTarget({ experiment, outcome, durationMs }: ExperimentRun): string {
+  const t = experiment.target
+  return `${t.kind} ${objectName(experiment, outcome)} → ${t.targetNamespaces.join(', ')}; blast radius ${blastRadius(experiment)}; duration ${formatDuration(durationMs)}`
+}
+
 export function chaosSummaryMarkdown(runs: readonly ExperimentRun[], gates: readonly GateConfig[]): string {
   return runs.map((run) => experimentSection(run, gates)).join('\n\n')
 }
 
-function experimentSection({ experiment, outcome, durationMs }: ExperimentRun, gates: readonly GateConfig[]): string {
-  const t = experiment.target
-  const object = outcome.handle ? `${outcome.handle.namespace}/${outcome.handle.name}` : t.name
+function experimentSection(run: ExperimentRun, gates: readonly GateConfig[]): string {
+  const { experiment, outcome } = run
   const out = [
     `#### ${ICON[outcome.verdict]} ${experiment.config.name}: ${outcome.verdict}`,
     '',
     tableCell(outcome.reason),
     '',
     `- hypothesis: ${tableCell(experiment.config.hypothesis ?? '(none stated)')}`,
-    `- target: ${t.kind} ${object} → ${t.targetNamespaces.join(', ')}; blast radius ${blastRadius(experiment)}; duration ${formatDuration(durationMs)}`,
+    `- target: ${describeTarget(run)}`,
     '',
   ]
   if (outcome.timeline.length > 0) {
@@ -66,7 +77,7 @@ function experimentSection({ experiment, outcome, durationMs }: ExperimentRun, g
   }
   const events = outcome.events
   if (events && (events.warnings.length > 0 || events.note)) {
-    out.push(`Warning events on ${t.kind} ${object}${events.omitted ? ` (newest ${events.warnings.length}; ${events.omitted} older left out)` : ''}:`, '')
+    out.push(`Warning events on ${experiment.target.kind} ${objectName(experiment, outcome)}${events.omitted ? ` (newest ${events.warnings.length}; ${events.omitted} older left out)` : ''}:`, '')
     out.push(...events.warnings.map((e) => `- \`${e.lastSeen.slice(11, 19)}\` ${tableCell(describeEvent(e))}`))
     if (events.note) out.push(`- ${events.note}`)
     out.push('')

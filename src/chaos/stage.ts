@@ -11,34 +11,31 @@ import { environmentName } from '../config/environment.js'
 import { displayPath } from '../config/load.js'
 import type { GateConfig } from '../config/schema.js'
 import { UsageError } from '../errors.js'
-import { KubeApiError, KubeClient } from '../kube/index.js'
+import { KubeApiError, kubeClientForEnvironment, type KubeClient } from '../kube/index.js'
 import type { StageContext, StageOutput } from '../pipeline.js'
 import { worstVerdict, type Finding, type RuleInfo, type StageResult, type Verdict } from '../report/findings.js'
 import { ApprovalLookupError, lookupApprovals, type ApprovalRequirement } from '../github/approvals.js'
 import { EventContextError } from '../github/context.js'
-import { admit, type Admission } from './admission/index.js'
+import { ADMISSION_RULES, admit, noPolicyFinding, refusalFindings } from './admission/index.js'
 import type { AdmissionInput } from './admission/types.js'
-import { admissionRules } from './admission/rules.js'
 import { cleanupRun } from './cleanup.js'
 import { driverFor, EXPERIMENT_LABEL, type ChaosDriver } from './drivers/index.js'
 import { createGuard, describeMeasurement } from './guard.js'
-import { currentBranch, loadExperiment, runLabels, type LoadedExperiment } from './experiment.js'
+import { currentBranch, experimentTimings, loadExperiment, runLabels, type LoadedExperiment } from './experiment.js'
 import { describeEvent } from './events.js'
 import { annotateExperiment, annotationOf } from './grafana.js'
-import { blastRadius, chaosSummaryMarkdown, type ExperimentRun } from './report.js'
+import { chaosSummaryMarkdown, describeTarget, objectName, seconds, type ExperimentRun } from './report.js'
 import { runExperiment, type RunOutcome, type RunSettings } from './run.js'
-import { configuredSelectTimeoutMs, defaultSelectTimeoutMs, experimentDuration, GRACE_MS } from './timeouts.js'
+import { defaultSelectTimeoutMs, GRACE_MS } from './timeouts.js'
 
 export const CHAOS_RULES: Record<string, RuleInfo> = {
-  ...Object.fromEntries(admissionRules.map((r) => [r.id, { purpose: r.purpose }])),
-  ADMISSION_POLICY: { purpose: 'An environment must have an admission policy before chaos can run there.' },
+  ...ADMISSION_RULES,
   CHAOS_VERDICT: { purpose: 'The experiment injected its fault into at least one target, recovered, and its own verdict passed.' },
   CHAOS_GUARD: { purpose: 'The SLO guard gates held while the experiment ran; a breach stops the experiment at once.' },
   CHAOS_KUBE: { purpose: 'The cluster accepts the experiment: reachable, and the identity holds the Role the driver needs.' },
   CHAOS_CLEANUP: { purpose: 'Everything a run created is deleted, its finalizers released.' },
   CHAOS_GRAFANA: { purpose: 'Each experiment is annotated on Grafana when chaos.grafana is configured; a failure is a warning and never changes the verdict.' },
 }
-
 
 /** `release-gate chaos run [--experiment NAME]` and the pipeline's chaos stage. */
 export async function runChaos(ctx: StageContext, only?: Extract<Command, { name: 'chaos' }>['experiment']): Promise<StageOutput> {
@@ -55,23 +52,18 @@ export async function runChaos(ctx: StageContext, only?: Extract<Command, { name
     rules: CHAOS_RULES, result: { stage: 'chaos', verdict: 'fail', summary, findings, durationMs: Date.now() - started },
   })
   if (!policy || environment === undefined)
-    return refuse([{ rule: 'ADMISSION_POLICY', stage: 'chaos', severity: 'error', message: `no admission policy for environment ${environment ?? '(none configured)'}: chaos is refused where no policy allows it`, help: `add chaos.admission.${environment ?? '<environment>'} to the config`, path: loaded[0]!.manifestPath }],
-      'refused: no admission policy')
+    return refuse([noPolicyFinding(environment, loaded[0]!.manifestPath)], 'refused: no admission policy')
 
   // Admission for every experiment before anything is created.
   const approvals = policy.approvals ? await approvalsOf(policy.approvals, options.env) : undefined
-  const admissions = loaded.map((e) => ({ experiment: e, admission: admit({ environment, policy, target: e.target, now: new Date(), branch: currentBranch(options.cwd, options.env), ...(approvals ? { approvals } : {}) }) }))
-  const refusals = admissions.flatMap(({ experiment, admission }) => admissionFindings(experiment, admission))
+  const branch = currentBranch(options.cwd, options.env)
+  const admissions = loaded.map((e) => ({ experiment: e, admission: admit({ environment, policy, target: e.target, now: new Date(), branch, ...(approvals ? { approvals } : {}) }) }))
+  const refusals = admissions.flatMap(({ experiment, admission }) => refusalFindings(experiment.config.name, experiment.manifestPath, admission))
   if (refusals.length > 0) return refuse(refusals, `refused by the admission policy: ${refusals.map((f) => f.message).join('; ')}`)
 
   const client = kubeClient(ctx, environment)
   // Durations and timeouts of every experiment, checked before the first one is created.
-  const timings = await Promise.all(loaded.map(async (experiment) => {
-    const index = all.indexOf(experiment.config)
-    const duration = experimentDuration(experiment, index, environment, policy.maxDuration)
-    const selectTimeoutMs = await configuredSelectTimeoutMs(experiment, index, duration, { file: path.resolve(options.cwd, options.configPath), shown: configFile(ctx) })
-    return { durationMs: duration.durationMs, selectTimeoutMs }
-  }))
+  const timings = loaded.map((experiment) => experimentTimings(experiment, all.indexOf(experiment.config), environment, policy.maxDuration, ctx))
   const controller = new AbortController()
   const interrupt = () => controller.abort()
   process.once('SIGINT', interrupt)
@@ -144,32 +136,26 @@ async function approvalsOf(requirement: ApprovalRequirement, env: NodeJS.Process
   }
 }
 
-function admissionFindings(experiment: LoadedExperiment, admission: Admission): Finding[] {
-  return admission.decisions.flatMap((d): Finding[] =>
-    d.outcome === 'refuse' ? [{ rule: d.rule, stage: 'chaos', severity: 'error', message: `${experiment.config.name}: ${d.reason}`, help: d.fix, path: experiment.manifestPath }] : [])
-}
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`
-
 function stageResult(outcomes: ExperimentRun[], configured: number, durationMs: number, runId: string, gates: readonly GateConfig[]): StageResult {
   const findings: Finding[] = []
   const details: string[] = []
-  for (const { experiment, outcome, durationMs: planned, annotation } of outcomes) {
+  for (const run of outcomes) {
+    const { experiment, outcome, annotation } = run
     const t = experiment.target
     const name = experiment.config.name
     details.push(
       `experiment ${name}: ${outcome.verdict.toUpperCase()} — ${outcome.reason}`,
       `  hypothesis: ${experiment.config.hypothesis ?? '(none stated)'}`,
-      `  target: ${t.kind} ${outcome.handle ? `${outcome.handle.namespace}/${outcome.handle.name}` : t.name} → ${t.targetNamespaces.join(', ')}; blast radius ${blastRadius(experiment)}; duration ${formatDuration(planned)}`,
+      `  target: ${describeTarget(run)}`,
       '  timeline:',
-      ...outcome.timeline.map((e) => `    +${seconds(e.atMs)} ${e.phase}: ${e.detail}`),
+      ...outcome.timeline.map((e) => `    ${seconds(e.atMs)} ${e.phase}: ${e.detail}`),
       `  guard: ${experiment.config.guard.length ? `${experiment.config.guard.join(', ')} every ${experiment.config.guardInterval}, ${outcome.guard.length} measurement(s)` : 'none'}`,
       ...outcome.guard.slice(-6).map((m) => `    ${new Date(m.time * 1000).toISOString()} ${describeMeasurement(m)}`),
     )
     if (outcome.breach) details.push(`  breach → stop acknowledged in ${outcome.breach.stopMs} ms, experiment gone ${outcome.breach.goneMs} ms after the breach was measured`)
     if (outcome.events) {
       const { warnings, omitted, note } = outcome.events
-      details.push(`  warning events on ${t.kind} ${outcome.handle!.namespace}/${outcome.handle!.name}: ${warnings.length === 0 ? (note ?? 'none') : `${warnings.length}${omitted ? ` newest (${omitted} older left out)` : ''}`}`,
+      details.push(`  warning events on ${t.kind} ${objectName(experiment, outcome)}: ${warnings.length === 0 ? (note ?? 'none') : `${warnings.length}${omitted ? ` newest (${omitted} older left out)` : ''}`}`,
         ...warnings.map((e) => `    ${e.lastSeen} ${describeEvent(e)}`))
       if (note && warnings.length > 0) details.push(`    ${note}`)
     }
@@ -239,12 +225,8 @@ export async function runCleanup(ctx: StageContext): Promise<StageOutput> {
 }
 
 function kubeClient(ctx: StageContext, environment: string | undefined): KubeClient {
-  const env = environment === undefined ? undefined : ctx.config?.environments[environment]
   try {
-    return KubeClient.load({
-      ...(env?.kubeconfig ? { kubeconfigPath: path.resolve(ctx.baseDir, env.kubeconfig) } : {}),
-      ...(env?.kubeContext ? { context: env.kubeContext } : {}),
-    })
+    return kubeClientForEnvironment(ctx.config, environment, ctx.baseDir)
   } catch (error) {
     throw new UsageError(`environment ${environment ?? '(default)'}: ${(error as Error).message}`)
   }

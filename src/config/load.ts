@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml'
@@ -119,4 +120,25 @@ function firstLine(text: string): string {
 export function displayPath(file: string, cwd = process.cwd()): string {
   const rel = path.relative(cwd, path.resolve(cwd, file))
   return (rel.startsWith('..') ? path.resolve(cwd, file) : rel).split(path.sep).join('/')
+}
+
+/**
+ * Where keys stand in a config file, reading and parsing it once: the line and column of the value
+ * at a key path, or undefined when the file or the key is not there (findings then carry no position).
+ */
+export function configPositions(file: string): (keyPath: readonly (string | number)[]) => { line: number; column: number } | undefined {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return () => undefined
+  }
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter })
+  return (keyPath) => {
+    const node = doc.getIn(keyPath, true)
+    if (!isNode(node) || !node.range) return undefined
+    const { line, col } = lineCounter.linePos(node.range[0])
+    return { line, column: col }
+  }
 }

@@ -8,6 +8,7 @@
 import { breakingRules, Pairs, type BreakingContext, type BreakingRule } from './rules/breaking/index.js'
 import type { ProtoFile } from './rules/breaking/model.js'
 import type { Finding } from '../report/findings.js'
+import type { Span } from './rules/types.js'
 import type { BreakingConfig } from './bufconfig/types.js'
 
 export type BufConfigVersion = 'v1beta1' | 'v1' | 'v2'
@@ -82,20 +83,21 @@ export function breakingCompare(head: readonly ProtoFile[], base: readonly Proto
       pairs,
       keep: (headFile, baseFile) => !ignores.drops(rule.id, headFile) && !ignores.drops(rule.id, baseFile)
     }
-    rule.check(context, (span, message) => {
-      findings.push(
-        span
-          ? { rule: rule.id, path: displayPath(span.path), line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn, message }
-          : { rule: rule.id, line: 1, column: 1, endLine: 1, endColumn: 1, message }
-      )
-    })
+    rule.check(context, (span, message) => findings.push(findingAt(rule.id, span, message, displayPath)))
   }
   return { findings: sortAndDeduplicate(findings), rules: rules.map((rule) => rule.id) }
 }
 
-/** The findings as report findings of the contract stage (every breaking change is an error). */
-export function toReportFindings(result: BreakingResult): Finding[] {
-  return result.findings.map((finding) => ({
+/** A reported span as a finding; no span is a finding about the whole input (buf prints it at 1:1 without a path). */
+export function findingAt(rule: string, span: Span | undefined, message: string, displayPath: (modulePath: string) => string): BreakingFinding {
+  return span
+    ? { rule, path: displayPath(span.path), line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn, message }
+    : { rule, line: 1, column: 1, endLine: 1, endColumn: 1, message }
+}
+
+/** Findings as report findings of the contract stage (every breaking, REST, POLICY and lint finding is an error). */
+export function toReportFindings(findings: readonly BreakingFinding[]): Finding[] {
+  return findings.map((finding) => ({
     rule: finding.rule,
     stage: 'contract',
     severity: 'error',

@@ -10,8 +10,9 @@ import type { LintConfig } from './bufconfig/types.js'
 import { listModuleFiles, loadBufWorkspace, type LoadOptions, type ModuleFile } from './bufconfig/workspace.js'
 import type { ProtoFile } from './proto/ast.js'
 import type { Finding } from '../report/findings.js'
+import { toReportFindings } from './breaking.js'
 import { compile } from './proto/compile.js'
-import { compileFindings } from './source/compare.js'
+import { compileFindings, type Compilation } from './source/compare.js'
 import type { LintContext } from './rules/lint/context.js'
 import { lintRule, selectLintRules } from './rules/registry.js'
 import { RuleNotImplementedError, type CommentScope, type Span } from './rules/types.js'
@@ -132,6 +133,8 @@ export interface WorkspaceLintResult {
   modules: { dirPath: string; rules: string[]; notRun: RuleNotRun[]; warnings: string[] }[]
   /** buf.yaml entries release-gate does not run (check plugins, policies), one message each. */
   unsupported: string[]
+  /** The compile lint ran, for checks of the same head that would compile it again. */
+  compilation: Compilation
 }
 
 /**
@@ -155,9 +158,11 @@ export async function lintWorkspace(dir: string, options: LoadOptions = {}): Pro
     unsupported.push(`${workspace.configFile}: deps (${workspace.deps.join(', ')}) are not downloaded by release-gate; imports from them cannot be resolved`)
   }
 
-  const compiled = compile(texts, { targets: [...texts.keys()].sort() })
+  const targets = [...texts.keys()].sort()
+  const compiled = compile(texts, { targets })
+  const compilation = { texts, targets, result: compiled }
   if (compiled.errors.length > 0) {
-    return { findings: dedupeAndSort(compileFindings(compiled.errors, displayPath)), compiled: false, modules: [], unsupported }
+    return { findings: dedupeAndSort(compileFindings(compiled.errors, displayPath)), compiled: false, modules: [], unsupported, compilation }
   }
 
   const findings: LintFinding[] = []
@@ -168,7 +173,7 @@ export async function lintWorkspace(dir: string, options: LoadOptions = {}): Pro
     findings.push(...result.findings)
     modules.push({ dirPath: module.dirPath, rules: result.rules, notRun: result.notRun, warnings: result.warnings })
   })
-  return { findings: dedupeAndSort(findings), compiled: true, modules, unsupported }
+  return { findings: dedupeAndSort(findings), compiled: true, modules, unsupported, compilation }
 }
 
 /**
@@ -177,17 +182,7 @@ export async function lintWorkspace(dir: string, options: LoadOptions = {}): Pro
  * show up instead of passing silently; buf's deprecation warnings are notices.
  */
 export function lintReportFindings(result: WorkspaceLintResult): Finding[] {
-  const findings: Finding[] = result.findings.map((f) => ({
-    rule: f.rule,
-    stage: 'contract',
-    severity: 'error',
-    message: f.message,
-    path: f.path,
-    line: f.line,
-    column: f.column,
-    endLine: f.endLine,
-    endColumn: f.endColumn
-  }))
+  const findings = toReportFindings(result.findings)
   for (const module of result.modules) {
     for (const skipped of module.notRun) {
       const at = skipped.span ? { path: skipped.span.path, line: skipped.span.line, column: skipped.span.column, endLine: skipped.span.endLine, endColumn: skipped.span.endColumn } : {}

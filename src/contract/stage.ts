@@ -6,7 +6,7 @@ import type { ContractConfig } from '../config/schema.js'
 import { UsageError } from '../errors.js'
 import type { StageContext, StageOutput } from '../pipeline.js'
 import type { Finding, RuleInfo } from '../report/findings.js'
-import { breakingOptionsFromConfig, BreakingConfigError } from './breaking.js'
+import { breakingOptionsFromConfig, BreakingConfigError, toReportFindings } from './breaking.js'
 import { loadBufWorkspace, type BufWorkspace } from './bufconfig/workspace.js'
 import { BufConfigError } from './bufconfig/errors.js'
 import { lintReportFindings, lintWorkspace } from './lint.js'
@@ -18,7 +18,7 @@ import { checkContractEvolution, EvolutionInputError, type ProtocolImpactRow } f
 import { readEventLabels } from './policy/gate.js'
 import { PolicyConfigError } from './policy/compare.js'
 import { RestConfigError } from './rest/compare.js'
-import { changedProtoFiles, combinedTree, compareTrees, directoryTree, gitTree, GitSourceError, type SourceTree } from './source/index.js'
+import { changedProtoFiles, combinedTree, compareTrees, directoryTree, gitTree, GitSourceError, type Compilation, type SourceTree } from './source/index.js'
 
 type ContractCommand = Extract<Command, { name: 'contract' }>
 
@@ -50,9 +50,11 @@ export async function runContract(command: ContractCommand, ctx: StageContext): 
   const findings: Finding[] = []
   const details: string[] = []
   const evidence: Record<string, unknown> = { dir: shown(dir, options.cwd) }
+  let headCompilation: Compilation | undefined
   try {
     if (lint) {
       const result = await lintWorkspace(dir)
+      headCompilation = result.compilation
       findings.push(...lintReportFindings(result).map((f) => relocate(f, dir, options.cwd)))
       const rules = [...new Set(result.modules.flatMap((m) => m.rules))]
       details.push(`lint: ${result.compiled ? `${rules.length} rule(s) over ${result.modules.length} module(s)` : 'the files do not compile'}, ${result.findings.length} finding(s)`)
@@ -60,7 +62,7 @@ export async function runContract(command: ContractCommand, ctx: StageContext): 
     }
     if (breaking && base) {
       const workspace = await loadBufWorkspace(dir)
-      const result = await compareWithBase(dir, workspace, base, options.cwd, command.mode === 'check' ? { config: contract, env: options.env } : undefined)
+      const result = await compareWithBase(dir, workspace, base, options.cwd, headCompilation, command.mode === 'check' ? { config: contract, env: options.env } : undefined)
       findings.push(...result.findings)
       details.push(...result.evolutionDetails)
       details.push(`breaking: against ${base.kind === 'git' ? `git ${base.ref}` : shown(base.dir, options.cwd)}${result.changed ? ` (${result.changed} changed file(s) and what they reach)` : ''}, ${result.findings.length} finding(s)`)
@@ -82,29 +84,29 @@ export async function runContract(command: ContractCommand, ctx: StageContext): 
 
   // Lint and breaking both report a head that does not compile; say it once.
   const seen = new Set<string>()
-  const unique = findings.filter((f) => {
+  const reported = findings.filter((f) => {
     const key = `${f.rule}\0${f.path}\0${f.line}\0${f.column}\0${f.message}`
     return seen.has(key) ? false : (seen.add(key), true)
   })
-  findings.length = 0
-  findings.push(...unique)
   const failOn = contract?.failOn ?? 'error'
-  const blocking = findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'))
-  const count = (rule: (f: Finding) => boolean) => findings.filter(rule).length
+  const blocking = reported.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'))
+  const count = (rule: (f: Finding) => boolean) => reported.filter(rule).length
   const breakingIds = new Set([...breakingRules, ...restRules].map((r) => r.id))
   const policyIds = new Set(policyRules.map((r) => r.id))
   const lintIds = new Set(LINT_RULES.map((r) => r.id))
-  const parts = [
+  const policyFindings = count((f) => policyIds.has(f.rule))
+  const compileErrors = count((f) => f.rule === 'COMPILE')
+  const approved = count((f) => f.severity === 'notice' && (breakingIds.has(f.rule) || policyIds.has(f.rule)))
+  const summary = [
     `${count((f) => breakingIds.has(f.rule) && f.severity === 'error')} breaking change(s)`,
-    ...(count((f) => policyIds.has(f.rule)) ? [`${count((f) => policyIds.has(f.rule) && f.severity === 'error')} policy finding(s)`] : []),
+    ...(policyFindings ? [`${count((f) => policyIds.has(f.rule) && f.severity === 'error')} policy finding(s)`] : []),
     `${count((f) => lintIds.has(f.rule) && f.severity === 'error')} lint finding(s)`,
-    ...(count((f) => f.rule === 'COMPILE') ? [`${count((f) => f.rule === 'COMPILE')} compile error(s)`] : []),
-    ...(count((f) => f.severity === 'notice' && (breakingIds.has(f.rule) || policyIds.has(f.rule))) ? [`${count((f) => f.severity === 'notice' && (breakingIds.has(f.rule) || policyIds.has(f.rule)))} approved`] : [])
-  ]
-  const summary = parts.join(', ')
+    ...(compileErrors ? [`${compileErrors} compile error(s)`] : []),
+    ...(approved ? [`${approved} approved`] : [])
+  ].join(', ')
   return {
     rules: CONTRACT_RULES,
-    result: { stage: 'contract', verdict: blocking.length > 0 ? 'fail' : 'pass', summary, findings, details, evidence, durationMs: Date.now() - started }
+    result: { stage: 'contract', verdict: blocking.length > 0 ? 'fail' : 'pass', summary, findings: reported, details, evidence, durationMs: Date.now() - started }
   }
 }
 
@@ -139,7 +141,8 @@ interface EvolutionRequest {
   env: NodeJS.ProcessEnv
 }
 
-async function compareWithBase(dir: string, workspace: BufWorkspace, base: Base, cwd: string, evolution?: EvolutionRequest) {
+/** `headCompilation`: lint's compile of the head, reused by the checks that would compile the same files again. */
+async function compareWithBase(dir: string, workspace: BufWorkspace, base: Base, cwd: string, headCompilation: Compilation | undefined, evolution?: EvolutionRequest) {
   const head = await workspaceTree(dir, workspace, (root, exclude) => directoryTree(root, { exclude }))
   let changed: string[] | undefined
   let gitDir: string | undefined
@@ -162,21 +165,26 @@ async function compareWithBase(dir: string, workspace: BufWorkspace, base: Base,
     const result = await compareTrees(head, baseTree, {
       ...options,
       ...(changed ? { changed } : {}),
+      ...(headCompilation ? { headCompilation } : {}),
       displayPath,
       baseDisplayPath: (p) => (base.kind === 'dir' ? shown(path.join(base.dir, baseTree.displayPath(p)), cwd) : `${base.ref}:${baseTree.displayPath(p)}`)
     })
-    const bufFindings = result.findings.map((f): Finding => ({ rule: f.rule, stage: 'contract', severity: 'error', message: f.message, ...(f.path ? { path: f.path, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn } : {}) }))
+    const bufFindings = toReportFindings(result.findings)
     let findings = bufFindings
     let evolutionDetails: string[] = []
     let impactTable: string | undefined
     if (evolution) {
       const cfg = evolution.config
+      // The compare's compile of each side; lint's of the head when the compare scoped it to a change.
+      const headCompiled = result.compilations.head ?? headCompilation
       const checked = await checkContractEvolution({
         head,
         base: baseTree,
         breakingFindings: bufFindings,
         displayPath,
         ...(base.kind === 'git' && gitDir !== undefined ? { git: { repo: dir, dir: gitDir, baseRef: base.ref } } : {}),
+        ...(headCompiled ? { headCompilation: headCompiled } : {}),
+        ...(result.compilations.base ? { baseCompilation: result.compilations.base } : {}),
         labels: await readEventLabels(evolution.env.GITHUB_EVENT_PATH),
         config: { ...(cfg?.rest ? { rest: cfg.rest } : {}), ...(cfg?.policy ? { policy: cfg.policy } : {}), approvalLabel: cfg?.approvalLabel ?? 'breaking-change-approved' }
       })

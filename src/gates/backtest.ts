@@ -10,20 +10,18 @@ import type { PrometheusClient, QueryData } from '../prometheus/client.js'
 import { alertsQuery } from './kinds/alerts.js'
 import { runLoop, virtualClock, type LoopResult, type LoopSettings } from './loop.js'
 import {
-  alertNames,
   errorMeasurement,
-  instantValues,
   judgeAnswer,
   lookbackSeconds,
   measureGate,
   prepareGate,
+  rawAnswer,
+  readsAlertmanager,
   resolveQueries,
   templateVariables,
   type MeasureContext,
   type Measurement,
-  type PreparedGate,
-  type QueryValues,
-  type RawAnswer
+  type PreparedGate
 } from './measure.js'
 
 export interface BacktestWindow {
@@ -69,7 +67,7 @@ export function backtestTimes(window: BacktestWindow, settings: LoopSettings): n
 
 /** Alertmanager keeps no history; in a backtest an Alertmanager gate reads ALERTS{alertstate="firing"} instead. */
 function asReplayable(config: GateConfig): { config: GateConfig; note?: string } {
-  if (config.kind !== 'alerts' || config.source !== 'alertmanager') return { config }
+  if (!readsAlertmanager(config)) return { config }
   return {
     config: { ...config, source: 'prometheus' },
     note: `read from Prometheus' ${alertsQuery(config.matchers)} series: Alertmanager keeps no history, and silences of the past are not known`
@@ -125,17 +123,7 @@ async function measureByRange(gate: PreparedGate, times: readonly number[], ctx:
   return times.map((time, i) => {
     const lookback = lookbackSeconds(time, ctx)
     try {
-      const values: Record<string, QueryValues> = {}
-      let alerts: string[] | undefined
-      for (const [role, series] of perRole) {
-        const data = series[i]!
-        if (gate.config.kind === 'alerts') {
-          if (data.resultType !== 'vector') throw new Error(`the ALERTS query answered a ${data.resultType}, expected a vector`)
-          alerts = alertNames(data.result.map((s) => s.metric))
-        } else values[role] = instantValues(data, role)
-      }
-      const answer: RawAnswer = alerts ? { kind: 'alerts', alerts } : { kind: 'values', values }
-      return judgeAnswer(gate, time, lookback, answer)
+      return judgeAnswer(gate, time, lookback, rawAnswer(gate, [...perRole].map(([role, series]) => [role, series[i]!] as const)))
     } catch (error) {
       return errorMeasurement(gate, time, lookback, error)
     }

@@ -7,14 +7,13 @@
 import { formatDuration, parseDuration } from '../config/duration.js'
 import type { GateConfig } from '../config/schema.js'
 import { UsageError } from '../errors.js'
-import type { AlertMatcher, AlertmanagerClient, MatchOperator } from '../prometheus/alertmanager.js'
+import type { AlertMatcher, AlertmanagerClient } from '../prometheus/alertmanager.js'
 import type { PrometheusClient, QueryData, RangeSeries } from '../prometheus/client.js'
 import { isPrometheusError } from '../prometheus/errors.js'
-import { QueryTemplateError, renderQuery } from '../prometheus/promql.js'
+import { QueryTemplateError, renderQuery, type MatchOperator } from '../prometheus/promql.js'
 import type { GateData, GateKindSpec, GateVerdict, Judgement } from './kinds/common.js'
 import { fmt } from './kinds/common.js'
 import { gateKind } from './kinds/index.js'
-import { queriesOf } from './plan.js'
 
 export type MeasurementVerdict = GateVerdict | 'error'
 
@@ -62,10 +61,19 @@ export interface PreparedGate {
   templates: Record<string, string>
 }
 
-export const MIN_SAMPLES_ROLE = 'minSamples'
+const MIN_SAMPLES_ROLE = 'minSamples'
 
+/** The gate with its kind and its PromQL templates by role; the sample-size query rides along. */
 export function prepareGate(config: GateConfig, index: number): PreparedGate {
-  return { config, kind: gateKind(config.kind), index, templates: queriesOf(config) }
+  const kind = gateKind(config.kind)
+  const queries = kind.queries(config)
+  const templates = 'minSamples' in config && config.minSamples ? { ...queries, [MIN_SAMPLES_ROLE]: config.minSamples.query } : queries
+  return { config, kind, index, templates }
+}
+
+/** An alerts gate that asks Alertmanager, not Prometheus' ALERTS series. */
+export function readsAlertmanager(config: GateConfig): config is Extract<GateConfig, { kind: 'alerts' }> & { source: 'alertmanager' } {
+  return config.kind === 'alerts' && config.source === 'alertmanager'
 }
 
 /**
@@ -86,26 +94,27 @@ export function templateVariables(ctx: Pick<MeasureContext, 'variables' | 'inter
 
 /** The gate's queries with variables filled in and escaped; a template that cannot be filled is a config error. */
 export function resolveQueries(gate: PreparedGate, variables: Readonly<Record<string, string>>, source: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [role, template] of Object.entries(gate.templates)) {
-    try {
-      out[role] = renderQuery(template, variables, { source: `${source} gates.checks[${gate.index}].${role}` })
-    } catch (error) {
-      if (error instanceof QueryTemplateError) throw new UsageError(error.message)
-      throw error
-    }
+  return Object.fromEntries(Object.entries(gate.templates).map(([role, template]) => [role, renderGateQuery(template, variables, `${source} gates.checks[${gate.index}].${role}`)]))
+}
+
+/** One query template filled in; a template that cannot be filled safely is a config error, not a gate result. */
+export function renderGateQuery(template: string, variables: Readonly<Record<string, string>>, source: string): string {
+  try {
+    return renderQuery(template, variables, { source })
+  } catch (error) {
+    if (error instanceof QueryTemplateError) throw new UsageError(error.message)
+    throw error
   }
-  return out
 }
 
 /** The step of a range-sampled kind (its `step` field), else the loop interval. */
-export function rangeStepSeconds(gate: PreparedGate, intervalSeconds: number): number {
+function rangeStepSeconds(gate: PreparedGate, intervalSeconds: number): number {
   const step = (gate.config as { step?: unknown }).step
   return typeof step === 'string' ? parseDuration(step) / 1000 : intervalSeconds
 }
 
 /** Prometheus refuses more than 11,000 points per series; widen the step rather than fail. */
-export function clampStep(rangeSeconds: number, stepSeconds: number): number {
+function clampStep(rangeSeconds: number, stepSeconds: number): number {
   return Math.max(stepSeconds, Math.ceil(rangeSeconds / 11_000))
 }
 
@@ -149,7 +158,7 @@ export function errorMeasurement(gate: PreparedGate, time: number, lookback: num
 
 async function fetchAnswer(gate: PreparedGate, time: number, lookback: number, ctx: MeasureContext): Promise<RawAnswer> {
   const config = gate.config
-  if (config.kind === 'alerts' && config.source === 'alertmanager') {
+  if (readsAlertmanager(config)) {
     const alertmanager = ctx.sources.alertmanager
     if (!alertmanager) throw new UsageError(`gate ${config.name} reads Alertmanager, but no alertmanager is configured`)
     const { alerts } = await alertmanager.getAlerts({
@@ -176,7 +185,12 @@ async function fetchAnswer(gate: PreparedGate, time: number, lookback: number, c
       return [role, data]
     })
   )
-  if (config.kind === 'alerts') {
+  return rawAnswer(gate, answers)
+}
+
+/** What the roles' queries answered (instant data, or a range query's series), as one raw answer of the gate. */
+export function rawAnswer(gate: PreparedGate, answers: ReadonlyArray<readonly [string, QueryData | RangeSeries[]]>): RawAnswer {
+  if (gate.config.kind === 'alerts') {
     const data = answers[0]?.[1] as QueryData
     if (data.resultType !== 'vector') throw new Error(`the ALERTS query answered a ${data.resultType}, expected a vector`)
     return { kind: 'alerts', alerts: alertNames(data.result.map((s) => s.metric)) }
@@ -187,7 +201,7 @@ async function fetchAnswer(gate: PreparedGate, time: number, lookback: number, c
 }
 
 /** Names of the firing alerts, each once, sorted. */
-export function alertNames(labelSets: Array<Record<string, string>>): string[] {
+function alertNames(labelSets: Array<Record<string, string>>): string[] {
   return [...new Set(labelSets.map((l) => l.alertname ?? '(no alertname)'))].sort()
 }
 
@@ -204,7 +218,7 @@ function split(values: readonly number[], series: number): QueryValues {
   return { finite, nonFinite: values.length - finite.length, series }
 }
 
-export function instantValues(data: QueryData, role: string): QueryValues {
+function instantValues(data: QueryData, role: string): QueryValues {
   switch (data.resultType) {
     case 'vector':
       return split(
@@ -221,7 +235,7 @@ export function instantValues(data: QueryData, role: string): QueryValues {
 }
 
 /** All samples of all series of a range query, in time order per series. */
-export function rangeValues(series: readonly RangeSeries[]): QueryValues {
+function rangeValues(series: readonly RangeSeries[]): QueryValues {
   return split(
     series.flatMap((s) => s.samples.map((p) => p.value)),
     series.length

@@ -1,16 +1,6 @@
-import type { GateConfig } from '../config/schema.js'
 import { parseDuration } from '../config/duration.js'
-import { gateKind } from './kinds/index.js'
-import { templateVariables } from './measure.js'
-import { UsageError } from '../errors.js'
-import { QueryTemplateError, renderQuery } from '../prometheus/promql.js'
+import { prepareGate, readsAlertmanager, renderGateQuery, templateVariables } from './measure.js'
 import type { StageContext, StageOutput } from '../pipeline.js'
-
-/** The PromQL templates a gate runs, by role, from its kind; the sample-size query rides along. */
-export function queriesOf(gate: GateConfig): Record<string, string> {
-  const queries = gateKind(gate.kind).queries(gate)
-  return 'minSamples' in gate && gate.minSamples ? { ...queries, minSamples: gate.minSamples.query } : queries
-}
 
 /** Dry run: every query with its variables filled in (escaped), and the evaluation schedule. */
 export function planGates({ config, options }: StageContext): StageOutput {
@@ -18,22 +8,13 @@ export function planGates({ config, options }: StageContext): StageOutput {
   // The same variables a live measurement gets; elapsed is shown as the first interval's lookback.
   const intervalSeconds = parseDuration(gates.interval) / 1000
   const variables = templateVariables({ variables: { ...gates.variables, runId: options.runId }, intervalSeconds }, intervalSeconds)
-  const render = (template: string, source: string) => {
-    try {
-      return renderQuery(template, variables, { source })
-    } catch (err) {
-      // A template that cannot be filled safely is a config error, not a gate result.
-      if (err instanceof QueryTemplateError) throw new UsageError(err.message)
-      throw err
-    }
-  }
   const plan = gates.checks.map((gate, i) => ({
     gate: gate.name,
     kind: gate.kind,
     critical: gate.critical,
     noData: 'noData' in gate ? gate.noData : 'n/a',
-    queries: Object.fromEntries(Object.entries(queriesOf(gate)).map(([role, q]) => [role, render(q, `gates.checks[${i}].${role}`)])),
-    ...(gate.kind === 'alerts' && gate.source === 'alertmanager' ? { alertmanager: { matchers: gate.matchers, includeSilenced: gate.includeSilenced } } : {})
+    queries: Object.fromEntries(Object.entries(prepareGate(gate, i).templates).map(([role, q]) => [role, renderGateQuery(q, variables, `gates.checks[${i}].${role}`)])),
+    ...(readsAlertmanager(gate) ? { alertmanager: { matchers: gate.matchers, includeSilenced: gate.includeSilenced } } : {})
   }))
   const schedule = gates.duration ? `every ${gates.interval} for ${gates.duration}` : `${gates.count} measurements every ${gates.interval}`
   return {

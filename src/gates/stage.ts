@@ -5,24 +5,20 @@
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import * as core from '@actions/core'
 import { isNode, isSeq, LineCounter, parseDocument } from 'yaml'
 import type { Command } from '../commands.js'
 import { displayPath } from '../config/load.js'
-import type { Config, EndpointConfig, GateConfig } from '../config/schema.js'
-import { parseDuration } from '../config/duration.js'
+import type { Config, GateConfig } from '../config/schema.js'
 import { UsageError } from '../errors.js'
 import type { StageContext, StageOutput } from '../pipeline.js'
-import { AlertmanagerClient } from '../prometheus/alertmanager.js'
-import type { HttpAuthConfig } from '../prometheus/auth.js'
-import { PrometheusClient } from '../prometheus/client.js'
 import { isPrometheusError } from '../prometheus/errors.js'
 import type { Finding, RuleInfo, StageResult } from '../report/findings.js'
 import { backtestGates, type BacktestResult } from './backtest.js'
 import { summaryMarkdown } from './chart.js'
 import { gateKind } from './kinds/index.js'
 import { loopSettings, runLoop, type Clock, type GateOutcome, type LoopResult, type LoopSettings } from './loop.js'
-import { lookbackSeconds, measureGate, prepareGate, resolveQueries, templateVariables, type DataSources, type Measurement, type PreparedGate } from './measure.js'
+import { lookbackSeconds, measureGate, prepareGate, readsAlertmanager, resolveQueries, templateVariables, type DataSources, type Measurement, type PreparedGate } from './measure.js'
+import { closeDataSources, openDataSources } from './sources.js'
 
 type GatesConfig = NonNullable<Config['gates']>
 
@@ -60,6 +56,8 @@ interface Prepared {
   gates: GatesConfig
   settings: LoopSettings
   prepared: PreparedGate[]
+  /** Per gate, its queries as the second round runs them ({{ elapsed }} grows with each measurement). */
+  queries: Array<Record<string, string>>
   variables: Record<string, string>
   configFile: string
   sources: DataSources
@@ -74,12 +72,13 @@ async function prepare(ctx: StageContext, deps: GateRunDeps, needs: { alertmanag
   const configFile = displayPath(path.resolve(ctx.options.cwd, ctx.options.configPath), ctx.options.cwd)
   const variables = { ...gates.variables, runId: ctx.options.runId }
   const prepared = gates.checks.map((g, i) => prepareGate(g, i))
-  // A template that cannot be filled safely is a config error: exit 2 now, not ten errors later.
+  // A template that cannot be filled safely is a config error: exit 2 now, not ten errors later. The
+  // queries as filled one interval into the run are also the ones the report shows.
   const intervalSeconds = settings.intervalMs / 1000
-  for (const gate of prepared) resolveQueries(gate, templateVariables({ variables, intervalSeconds }, Math.round(intervalSeconds)), configFile)
+  const lookback = lookbackSeconds(intervalSeconds, { windowStart: 0, intervalSeconds })
+  const queries = prepared.map((gate) => resolveQueries(gate, templateVariables({ variables, intervalSeconds }, lookback), configFile))
 
   // A backtest reads everything from Prometheus: Alertmanager keeps no history.
-  const readsAlertmanager = (g: GateConfig) => g.kind === 'alerts' && g.source === 'alertmanager'
   const usesAlertmanager = needs.alertmanager && gates.checks.some(readsAlertmanager)
   const usesPrometheus = !needs.alertmanager || gates.checks.some((g) => !readsAlertmanager(g))
   const config = ctx.config!
@@ -87,24 +86,17 @@ async function prepare(ctx: StageContext, deps: GateRunDeps, needs: { alertmanag
     throw new UsageError(`${configFile}: ${needs.alertmanager ? 'gates query Prometheus' : 'a backtest reads Prometheus'}, but there is no prometheus: section with its url`)
   if (usesAlertmanager && !config.alertmanager) throw new UsageError(`${configFile}: an alerts gate reads Alertmanager, but there is no alertmanager: section with its url`)
 
-  const env = deps.env ?? ctx.options.env
-  // Masking is a workflow command; outside Actions it would print the secret instead.
-  const onSecret = env.GITHUB_ACTIONS === 'true' ? (value: string) => core.setSecret(value) : undefined
-  const clientOptions = (endpoint: EndpointConfig) => ({
-    url: endpoint.url,
-    timeoutMs: parseDuration(endpoint.timeout),
-    ...(endpoint.auth ? { auth: endpoint.auth as HttpAuthConfig } : {}),
-    authContext: { cwd: ctx.baseDir, env, ...(onSecret ? { onSecret } : {}) }
-  })
-  const sources: DataSources = {}
+  let sources: DataSources = {}
   try {
-    if (usesPrometheus && config.prometheus) sources.prometheus = new PrometheusClient(clientOptions(config.prometheus))
-    if (usesAlertmanager && config.alertmanager) sources.alertmanager = new AlertmanagerClient(clientOptions(config.alertmanager))
+    sources = openDataSources(
+      { prometheus: usesPrometheus ? config.prometheus : undefined, alertmanager: usesAlertmanager ? config.alertmanager : undefined },
+      { baseDir: ctx.baseDir, env: deps.env ?? ctx.options.env }
+    )
     // Read every secret now: masked before any request, and a missing one is a setup error, not ten query errors.
     await sources.prometheus?.secrets()
     await sources.alertmanager?.secrets()
   } catch (error) {
-    await Promise.all([sources.prometheus?.close(), sources.alertmanager?.close()])
+    await closeDataSources(sources)
     if (isPrometheusError(error) && (error.kind === 'config' || error.kind === 'auth')) throw new UsageError(error.message)
     throw error
   }
@@ -112,12 +104,11 @@ async function prepare(ctx: StageContext, deps: GateRunDeps, needs: { alertmanag
     gates,
     settings,
     prepared,
+    queries,
     variables,
     configFile,
     sources,
-    close: async () => {
-      await Promise.all([sources.prometheus?.close(), sources.alertmanager?.close()])
-    }
+    close: () => closeDataSources(sources)
   }
 }
 
@@ -247,17 +238,14 @@ function stageResult(ctx: StageContext, p: Prepared, loop: LoopResult, how: { mo
     schedule: { interval: p.gates.interval, duration: p.gates.duration, count: p.gates.count, initialDelay: p.gates.initialDelay, measurements: p.settings.measurements },
     limits: { failureLimit: p.settings.failureLimit, inconclusiveLimit: p.settings.inconclusiveLimit, consecutiveErrorLimit: p.settings.consecutiveErrorLimit, consecutiveSuccesses: p.settings.consecutiveSuccesses },
     ...(backtest ? { window: { from: iso(backtest.window.from), to: iso(backtest.window.to) } } : {}),
-    gates: loop.gates.map((outcome, i) => gateEvidence(p, i, outcome, loop, backtest)),
+    gates: loop.gates.map((outcome, i) => gateEvidence(p, i, outcome, backtest)),
     summaryMarkdown: summaryMarkdown(checks, backtest ? backtest.gates.map((g, i) => ({ ...loop.gates[i]!, measurements: g.steps })) : loop.gates)
   }
   return { stage: 'gates', verdict: loop.verdict, summary, findings, details, evidence }
 }
 
-function gateEvidence(p: Prepared, i: number, outcome: GateOutcome, loop: LoopResult, backtest: BacktestResult | undefined) {
-  const gate = p.prepared[i]!
-  const intervalSeconds = p.settings.intervalMs / 1000
-  const lookback = lookbackSeconds(loop.startedAt + intervalSeconds, { windowStart: loop.startedAt, intervalSeconds })
-  const config = gate.config
+function gateEvidence(p: Prepared, i: number, outcome: GateOutcome, backtest: BacktestResult | undefined) {
+  const config = p.prepared[i]!.config
   const note = backtest?.gates[i]?.note
   return {
     name: outcome.gate,
@@ -268,9 +256,8 @@ function gateEvidence(p: Prepared, i: number, outcome: GateOutcome, loop: LoopRe
     ...(outcome.decidedAt !== undefined ? { decidedAt: iso(outcome.decidedAt) } : {}),
     ...(outcome.firstFailureAt !== undefined ? { firstFailureAt: iso(outcome.firstFailureAt) } : {}),
     counts: outcome.counts,
-    // {{ elapsed }} grows with each measurement; these are the queries as the second round ran them.
-    queries: resolveQueries(gate, templateVariables({ variables: p.variables, intervalSeconds }, lookback), p.configFile),
-    ...(config.kind === 'alerts' && config.source === 'alertmanager' && !backtest ? { alertmanager: { matchers: config.matchers, includeSilenced: config.includeSilenced } } : {}),
+    queries: p.queries[i],
+    ...(readsAlertmanager(config) && !backtest ? { alertmanager: { matchers: config.matchers, includeSilenced: config.includeSilenced } } : {}),
     ...(note ? { note } : {}),
     measurements: (backtest ? backtest.gates[i]!.steps : outcome.measurements).map(measurementEvidence)
   }

@@ -12,7 +12,7 @@ export function normalCdf(z: number): number {
 }
 
 /** log Γ(x) for x > 0: Stirling's series, after shifting small arguments up by the recurrence Γ(x+1) = xΓ(x). */
-export function logGamma(x: number): number {
+function logGamma(x: number): number {
   let shift = 0
   while (x < 15) {
     shift += Math.log(x)

@@ -6,7 +6,7 @@
  * A review counts only when it is the reviewer's latest decision and was given on the PR's current
  * head commit: an approval of code that has changed since does not approve the change.
  */
-import { readEventContext, type EventContext } from './context.js'
+import { githubToken, readEventContext, type EventContext } from './context.js'
 import { githubClient, type GitHubClient, type GitHubClientOptions } from './octokit.js'
 import { isHttpError } from './outcome.js'
 
@@ -47,7 +47,7 @@ interface PullRequestUnderReview {
 
 export async function lookupApprovals(requirement: ApprovalRequirement, env: NodeJS.ProcessEnv,
   clientOptions: Omit<GitHubClientOptions, 'env' | 'baseUrl'> = {}): Promise<ApprovalLookup> {
-  const token = env.GITHUB_TOKEN || env['INPUT_GITHUB-TOKEN']
+  const token = githubToken(env)
   if (!token || !env.GITHUB_REPOSITORY)
     throw new ApprovalLookupError(`approvals are read from GitHub, but ${!token ? 'GITHUB_TOKEN' : 'GITHUB_REPOSITORY'} is not set`,
       'run inside GitHub Actions with the github-token input, or set GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_SHA for the CLI')

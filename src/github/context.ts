@@ -49,11 +49,16 @@ export class EventContextError extends Error {
 /** Events whose payload carries `pull_request` and which run the PR head's workflow file. */
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_review', 'pull_request_review_comment'])
 
+/** The token GitHub calls use: GITHUB_TOKEN, else the action's github-token input. */
+export function githubToken(env: NodeJS.ProcessEnv): string | undefined {
+  return env.GITHUB_TOKEN || env['INPUT_GITHUB-TOKEN'] || undefined
+}
+
 export function readEventContext(env: NodeJS.ProcessEnv = process.env): EventContext {
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')
   if (!owner || !repo) throw new EventContextError(`GITHUB_REPOSITORY must be "owner/name", got ${JSON.stringify(env.GITHUB_REPOSITORY ?? '')}`)
   const eventName = env.GITHUB_EVENT_NAME ?? ''
-  const payload = readPayload(env.GITHUB_EVENT_PATH)
+  const payload = readEventPayload(env.GITHUB_EVENT_PATH)
   const sha = env.GITHUB_SHA ?? ''
   const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')
   const pullRequest = pullRequestOf(eventName, payload, env)
@@ -145,7 +150,8 @@ function pullRequestOf(eventName: string, payload: Record<string, unknown>, env:
   return undefined
 }
 
-function readPayload(file: string | undefined): Record<string, unknown> {
+/** The event payload the runner wrote to GITHUB_EVENT_PATH; {} without one. Throws EventContextError when unreadable or not JSON. */
+export function readEventPayload(file: string | undefined): Record<string, unknown> {
   if (!file) return {}
   let text: string
   try {

@@ -100,8 +100,11 @@ export function githubClient(token: string, options: GitHubClientOptions = {}): 
   )
 }
 
-/** fetch through the proxy that https_proxy / no_proxy choose for this URL, as @actions/http-client decides. */
-function proxyAwareFetch(baseUrl: string): typeof fetch {
+/**
+ * fetch through the proxy that https_proxy / no_proxy choose for this URL, as @actions/http-client
+ * decides (native fetch ignores them). Every client without TLS options of its own sends through it.
+ */
+export function proxyAwareFetch(baseUrl: string): typeof fetch {
   const dispatcher = new HttpClient().getAgentDispatcher(baseUrl)
   const viaProxy = (url: string | URL | Request, init?: RequestInit) =>
     undiciFetch(url as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), ...(dispatcher ? { dispatcher } : {}) })

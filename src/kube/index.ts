@@ -9,6 +9,7 @@ export {
   type PatchOptions,
   type ResourceType,
 } from './client.js'
+export { kubeClientForEnvironment } from './environment.js'
 export { KubeApiError, rbacResource, toKubeApiError, type KubeOperation, type KubeVerb } from './errors.js'
 export * from './resources.js'
 export type { ResumableWatch, WatchEvent, WatchEventType, WatchHandler, WatchOptions, WatchStats } from './watch.js'

@@ -4,9 +4,8 @@
  * not inhibited). Shares auth, deadlines and retries with the Prometheus client.
  */
 import { PrometheusError } from './errors.js'
+import type { MatchOperator } from './promql.js'
 import { HttpTransport, type FailureDescription, type TransportOptions } from './transport.js'
-
-export type MatchOperator = '=' | '!=' | '=~' | '!~'
 
 export interface AlertMatcher {
   name: string
@@ -100,30 +99,17 @@ export class AlertmanagerClient {
       ...(query.signal === undefined ? {} : { signal: query.signal }),
       describeFailure: describeAlertmanagerFailure
     })
-    let body: unknown
-    try {
-      body = JSON.parse(response.body)
-    } catch {
-      throw this.garbage(response, `answer is not JSON (starts with ${JSON.stringify(this.transport.auth.redactor.redact(response.body).slice(0, 60))})`)
-    }
-    if (!Array.isArray(body)) throw this.garbage(response, 'answer is not a JSON array of alerts')
+    const body = this.transport.json(response)
+    if (!Array.isArray(body)) throw this.transport.unusable(response, 'answer is not a JSON array of alerts')
     try {
       return { alerts: body.map((item, i) => decodeAlert(item, `[${i}]`)), attempts: response.attempts }
     } catch (error) {
-      throw this.garbage(response, (error as Error).message)
+      throw this.transport.unusable(response, (error as Error).message)
     }
   }
 
   close(): Promise<void> {
     return this.transport.close()
-  }
-
-  private garbage(response: { endpoint: string; status: number; attempts: number }, detail: string): PrometheusError {
-    return new PrometheusError(this.transport.auth.redactor.redact(`Alertmanager ${response.endpoint}: ${detail}`), {
-      kind: 'garbage',
-      status: response.status,
-      attempts: response.attempts
-    })
   }
 }
 

@@ -4,7 +4,7 @@
  * warnings and infos surfaced and every failure typed (see errors.ts).
  */
 import { PrometheusError } from './errors.js'
-import { DEFAULT_TIMEOUT_MS, HttpTransport, type FailureDescription, type TransportOptions } from './transport.js'
+import { HttpTransport, type FailureDescription, type TransportOptions } from './transport.js'
 
 export type Labels = Record<string, string>
 
@@ -63,7 +63,7 @@ export type PrometheusClientOptions = TransportOptions
 export class PrometheusClient {
   private readonly transport: HttpTransport
 
-  constructor(private readonly options: PrometheusClientOptions) {
+  constructor(options: PrometheusClientOptions) {
     this.transport = new HttpTransport('Prometheus', options)
   }
 
@@ -104,7 +104,7 @@ export class PrometheusClient {
   }
 
   private async post(path: string, form: URLSearchParams, options: QueryOptions): Promise<QueryResponse> {
-    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    const timeoutMs = options.timeoutMs ?? this.transport.timeoutMs
     // The server stops evaluating when we stop waiting, instead of burning its query slots.
     form.set('timeout', `${Math.max(1, Math.round(timeoutMs))}ms`)
     const response = await this.transport.send({
@@ -115,15 +115,8 @@ export class PrometheusClient {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       describeFailure: describePrometheusFailure
     })
-    const fail = (detail: string): PrometheusError =>
-      new PrometheusError(this.redact(`Prometheus ${response.endpoint}: ${detail}`), { kind: 'garbage', status: response.status, attempts: response.attempts })
-    let envelope: unknown
-    try {
-      envelope = JSON.parse(response.body)
-    } catch {
-      throw fail(`answer is not JSON (starts with ${JSON.stringify(this.redact(response.body).slice(0, 60))})`)
-    }
-    if (!isRecord(envelope)) throw fail('answer is not a JSON object')
+    const envelope = this.transport.json(response)
+    if (!isRecord(envelope)) throw this.transport.unusable(response, 'answer is not a JSON object')
     if (envelope.status !== 'success') {
       // A 2xx carrying an error envelope: some gateways do this; trust the errorType.
       const described = describePrometheusFailure(response.status, this.redact(response.body))
@@ -138,14 +131,14 @@ export class PrometheusClient {
     try {
       data = decodeData(envelope.data)
     } catch (error) {
-      throw fail((error as Error).message)
+      throw this.transport.unusable(response, (error as Error).message)
     }
     return { data, warnings: stringList(envelope.warnings), infos: stringList(envelope.infos), attempts: response.attempts }
   }
 }
 
 /** Prometheus error envelopes carry errorType; anything else (proxy pages) is plain HTTP. */
-export function describePrometheusFailure(status: number, body: string): FailureDescription {
+function describePrometheusFailure(status: number, body: string): FailureDescription {
   let parsed: unknown
   try {
     parsed = JSON.parse(body)
@@ -166,7 +159,7 @@ function snippet(body: string): string {
   return `: ${flat.length > 200 ? `${flat.slice(0, 200)}…` : flat}`
 }
 
-export function formatTime(time: Time): string {
+function formatTime(time: Time): string {
   if (time instanceof Date) {
     const ms = time.getTime()
     if (Number.isNaN(ms)) throw new PrometheusError('invalid Date given as query time', { kind: 'config' })
@@ -177,7 +170,7 @@ export function formatTime(time: Time): string {
 }
 
 /** Prometheus sends sample values as strings because JSON has no NaN or Inf. */
-export function parseSampleValue(text: unknown): number {
+function parseSampleValue(text: unknown): number {
   if (typeof text !== 'string') throw new Error(`sample value is not a string: ${JSON.stringify(text)}`)
   switch (text) {
     case 'NaN':

@@ -60,7 +60,8 @@ export interface TransportResponse {
 export class HttpTransport {
   readonly auth: RequestAuth
   private readonly baseUrl: URL
-  private readonly timeoutMs: number
+  /** Deadline of one attempt unless a request sets its own. */
+  readonly timeoutMs: number
   private readonly retry: RetryOptions
   private readonly userAgent: string
   private readonly dispatchers = new Map<string, Promise<Dispatcher>>()
@@ -128,6 +129,20 @@ export class HttpTransport {
       }
       await sleep(this.backoffMs(attempt, outcome.retryAfterMs), request.signal)
     }
+  }
+
+  /** The body of a 2xx answer as JSON; a body that is not JSON is an unusable answer. */
+  json(response: TransportResponse): unknown {
+    try {
+      return JSON.parse(response.body)
+    } catch {
+      throw this.unusable(response, `answer is not JSON (starts with ${JSON.stringify(this.auth.redactor.redact(response.body).slice(0, 60))})`)
+    }
+  }
+
+  /** A 2xx answer the caller cannot use (wrong shape, unknown sample type). */
+  unusable(response: TransportResponse, detail: string): PrometheusError {
+    return new PrometheusError(this.auth.redactor.redact(`${this.service} ${response.endpoint}: ${detail}`), { kind: 'garbage', status: response.status, attempts: response.attempts })
   }
 
   private backoffMs(attempt: number, retryAfterMs: number | undefined): number {

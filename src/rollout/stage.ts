@@ -1,14 +1,13 @@
-import path from 'node:path'
 import type { Command } from '../commands.js'
 import { parseDuration } from '../config/duration.js'
 import { environmentName } from '../config/environment.js'
 import type { RolloutConfig } from '../config/schema.js'
 import { UsageError } from '../errors.js'
 import { publishCheckRun, publishCommitStatus } from '../github/checks.js'
-import { readEventContext } from '../github/context.js'
+import { githubToken, readEventContext } from '../github/context.js'
 import { githubClient, type GitHubClient, type GitHubClientOptions, type GitHubLog } from '../github/octokit.js'
 import type { PublishOutcome } from '../github/outcome.js'
-import { KubeApiError, KubeClient, ROLLOUTS } from '../kube/index.js'
+import { KubeApiError, kubeClientForEnvironment, type KubeClient, ROLLOUTS } from '../kube/index.js'
 import type { StageContext, StageOutput } from '../pipeline.js'
 import type { Finding, Report, StageResult, Verdict } from '../report/findings.js'
 import { TOOL } from '../version.js'
@@ -55,7 +54,7 @@ export async function runRolloutStage(ctx: StageContext, upstream: Upstream, dep
   let verdict: Verdict
   let summary: string
   try {
-    const client = deps.client ?? kubeClientFor(ctx)
+    const client = deps.client ?? kubeClientForEnvironment(ctx.config, environmentName(ctx.config, ctx.options), ctx.baseDir)
     const before = await client.get<Rollout>(ROLLOUTS, namespace, name)
     const beforeState = rolloutState(before)
     evidence.before = stateEvidence(beforeState, before)
@@ -138,7 +137,7 @@ export async function runRolloutCommand(command: Extract<Command, { name: 'rollo
     return done('skipped', `dry run: would wait until ${describeTarget(target!)} (timeout ${timeout})`, [`watch ${targetText(config)} until ${describeTarget(target!)}`], evidence)
   }
   try {
-    const client = deps.client ?? kubeClientFor(ctx)
+    const client = deps.client ?? kubeClientForEnvironment(ctx.config, environmentName(ctx.config, ctx.options), ctx.baseDir)
     switch (command.action) {
       case 'status': {
         const rollout = await client.get<Rollout>(ROLLOUTS, namespace, name)
@@ -202,14 +201,6 @@ function rolloutConfig(ctx: StageContext): RolloutConfig {
   return config
 }
 
-function kubeClientFor(ctx: StageContext): KubeClient {
-  const environment = environmentName(ctx.config, ctx.options)
-  const env = environment === undefined ? undefined : ctx.config!.environments[environment]
-  return KubeClient.load({
-    ...(env?.kubeconfig ? { kubeconfigPath: path.resolve(ctx.baseDir, env.kubeconfig) } : {}),
-    ...(env?.kubeContext ? { context: env.kubeContext } : {})
-  })
-}
 
 interface Settled {
   state: RolloutState
@@ -337,7 +328,7 @@ class CollectingLog implements GitHubLog {
 async function publishReleaseCheck(ctx: StageContext, config: RolloutConfig, result: StageResult,
   deps: RolloutStageDeps): Promise<{ lines: string[]; outcome?: PublishOutcome }> {
   const env = ctx.options.env
-  const token = env.GITHUB_TOKEN || env['INPUT_GITHUB-TOKEN']
+  const token = githubToken(env)
   const kind = config.check.type === 'commit-status' ? 'commit status' : 'check run'
   if (!token || !env.GITHUB_REPOSITORY)
     return { lines: [`release check: not published (no GitHub context: ${!token ? 'no GITHUB_TOKEN' : 'no GITHUB_REPOSITORY'})`] }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { REPO } from '../cli/run.js'
+import { parseFileCommand } from '../infra/github/file-commands.js'
 
 /** Runs a bundled action entry the way the runner does: INPUT_* variables and file commands. */
 function runAction(entry: 'main' | 'post', inputs: Record<string, string>, state: Record<string, string> = {}) {
@@ -26,14 +27,6 @@ function runAction(entry: 'main' | 'post', inputs: Record<string, string>, state
   const run = spawnSync(process.execPath, [`dist/action/${entry}.js`], { cwd: REPO, env, encoding: 'utf8' })
   const read = (f: string) => readFileSync(path.join(dir, f), 'utf8')
   return { ...run, dir, outputs: parseFileCommand(read('output')), state: parseFileCommand(read('state')), summary: read('summary') }
-}
-
-/** Parses name<<DELIMITER\nvalue\nDELIMITER records, the format @actions/core writes. */
-function parseFileCommand(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const re = /^(.+?)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm
-  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!
-  return out
 }
 
 describe('the action (dist/action)', () => {

@@ -16,11 +16,11 @@
  *   targets: no target has been selected" when nothing matches, Normal `Applied` "Successfully apply chaos
  *   for <id>" per injection, with the chaos-mesh.org/* annotations.
  */
-import { randomBytes } from 'node:crypto'
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
 import { KubeApiError, type KubeClient, type KubeObject, type ResumableWatch } from '../../src/kube/index.js'
 import { FORCE_CLEAN_ANNOTATION, PAUSE_ANNOTATION, RECORDS_FINALIZER, chaosMeshType, isOneShot } from '../../src/chaos/drivers/chaos-mesh.js'
 import { CHAOS_MESH_KINDS } from '../../src/chaos/target.js'
+import { eventRecorder } from './events.js'
 
 export interface FakePod {
   namespace: string
@@ -49,9 +49,7 @@ export class ChaosMeshTestController {
   readonly writes = new Map<string, number>()
   private readonly watches: ResumableWatch[]
   private readonly api: CustomObjectsApi
-  private readonly core: CoreV1Api
-  /** Events already recorded: client-go's recorder folds a repeat into the same Event (count+1), so one each is what a list shows. */
-  private readonly recorded = new Set<string>()
+  private readonly recordEvent: ReturnType<typeof eventRecorder>
   private readonly queues = new Map<string, Promise<void>>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private stopped = false
@@ -59,7 +57,7 @@ export class ChaosMeshTestController {
 
   constructor(client: KubeClient, kubeConfig: KubeConfig, private readonly namespace: string, private readonly options: ChaosMeshControllerOptions) {
     this.api = kubeConfig.makeApiClient(CustomObjectsApi)
-    this.core = kubeConfig.makeApiClient(CoreV1Api)
+    this.recordEvent = eventRecorder(kubeConfig, namespace)
     this.watches = CHAOS_MESH_KINDS.map((kind) => client.watch(chaosMeshType(kind), namespace, (event) => {
       if (event.type !== 'DELETED') this.enqueue(event.object)
     }))
@@ -154,21 +152,10 @@ export class ChaosMeshTestController {
     }
   }
 
-  /** One core/v1 Event about the object, in its namespace, as the recorder writes it (legacy fields, count 1). */
-  private async record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, fields: Record<string, string>): Promise<void> {
-    const key = `${object.metadata.uid}/${reason}/${message}`
-    if (this.recorded.has(key)) return
-    this.recorded.add(key)
-    const now = new Date()
-    await this.core.createNamespacedEvent({
-      namespace: this.namespace,
-      body: {
-        metadata: { name: `${object.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: this.namespace, annotations: Object.fromEntries(Object.entries(fields).map(([k, v]) => [`chaos-mesh.org/${k}`, v])) },
-        involvedObject: { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: this.namespace, uid: object.metadata.uid!, resourceVersion: object.metadata.resourceVersion! },
-        type, reason, message, count: 1, firstTimestamp: now, lastTimestamp: now,
-        source: { component: 'chaos-mesh-test-controller' },
-      },
-    })
+  /** An Event about the chaos object, with upstream's chaos-mesh.org/* annotations. */
+  private record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, fields: Record<string, string>): Promise<void> {
+    const annotations = Object.fromEntries(Object.entries(fields).map(([k, v]) => [`chaos-mesh.org/${k}`, v]))
+    return this.recordEvent(object, { type, reason, message, component: 'chaos-mesh-test-controller', annotations })
   }
 
   private requeueAt(kind: string, name: string, at: number): void {

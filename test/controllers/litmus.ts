@@ -12,10 +12,10 @@
  * - engineState=stop while initialized, or deletion: the abort path — result Stopped/Stopped, experiments
  *   Forcefully Aborted/Stopped, engineStatus stopped; deletion then removes the finalizer.
  */
-import { randomBytes } from 'node:crypto'
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
 import { CHAOS_ENGINES, CHAOS_RESULTS, type KubeClient, type KubeObject, type ResumableWatch } from '../../src/kube/index.js'
 import { ENGINE_FINALIZER } from '../../src/chaos/drivers/litmus.js'
+import { eventRecorder } from './events.js'
 
 export const OUTCOME_ANNOTATION = 'test.release-gate/outcome'
 type Outcome = 'pass' | 'probe-failure' | 'stop-on-failure' | 'no-target' | 'hang'
@@ -28,8 +28,7 @@ const PROBE = { name: 'error-rate-slo', type: 'promProbe', mode: 'Continuous' }
 export class LitmusTestController {
   private readonly watch: ResumableWatch
   private readonly api: CustomObjectsApi
-  private readonly core: CoreV1Api
-  private readonly recorded = new Set<string>()
+  private readonly recordEvent: ReturnType<typeof eventRecorder>
   private readonly queues = new Map<string, Promise<void>>()
   /** Engines (by uid) whose experiment has ended, by itself or by an abort. */
   private readonly ended = new Set<string>()
@@ -39,7 +38,7 @@ export class LitmusTestController {
 
   constructor(client: KubeClient, kubeConfig: KubeConfig, private readonly namespace: string) {
     this.api = kubeConfig.makeApiClient(CustomObjectsApi)
-    this.core = kubeConfig.makeApiClient(CoreV1Api)
+    this.recordEvent = eventRecorder(kubeConfig, namespace)
     this.watch = client.watch(CHAOS_ENGINES, namespace, (event) => {
       if (event.type !== 'DELETED') this.enqueue(event.object.metadata.name)
     })
@@ -182,22 +181,9 @@ export class LitmusTestController {
    */
   private async recordVerdict(result: KubeObject, experiment: string, experimentStatus: Record<string, unknown>, probe: { verdict: string; description?: string }): Promise<void> {
     const verdict = String(experimentStatus.verdict)
-    // One event per result and verdict; the recorder would fold repeats into one with a count.
-    const key = `${result.metadata.uid}/${verdict}`
-    if (this.recorded.has(key)) return
-    this.recorded.add(key)
     const errorOutput = experimentStatus.errorOutput as { errorCode: string; reason: string } | undefined
     const message = errorOutput ? `${experiment} experiment failed: ${errorOutput.errorCode}: ${errorOutput.reason}`
       : probe.verdict === 'Failed' ? `${PROBE.name} probe failed: ${probe.description ?? ''}` : `${experiment} experiment has been ${verdict}`
-    const now = new Date()
-    await this.core.createNamespacedEvent({
-      namespace: this.namespace,
-      body: {
-        metadata: { name: `${result.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: this.namespace },
-        involvedObject: { apiVersion: 'litmuschaos.io/v1alpha1', kind: 'ChaosResult', name: result.metadata.name, namespace: this.namespace, uid: result.metadata.uid! },
-        type: ['Fail', 'Stopped', 'Error'].includes(verdict) ? 'Warning' : 'Normal', reason: verdict, message, count: 1, firstTimestamp: now, lastTimestamp: now,
-        source: { component: `${experiment}-experiment` },
-      },
-    })
+    await this.recordEvent(result, { type: ['Fail', 'Stopped', 'Error'].includes(verdict) ? 'Warning' : 'Normal', reason: verdict, message, component: `${experiment}-experiment` })
   }
 }

@@ -4,10 +4,7 @@
  * real kube-apiserver (test-played Argo Rollouts and Chaos Mesh controllers, an identity holding only the
  * README's Roles), a real Prometheus scraping a canary, and GitHub's OpenAPI description.
  */
-import { once } from 'node:events'
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { CoreV1Api, type V1PolicyRule } from '@kubernetes/client-node'
@@ -22,6 +19,7 @@ import { ChaosMeshTestController } from '../controllers/chaos-mesh.js'
 import { TOKEN } from '../github/support.js'
 import { useOpenApiServer } from '../infra/github/openapi-server.js'
 import { ADMIN_CONTEXT, LIMITED_CONTEXT, grantLimitedUser, kubeConfigFor, kubeTestCluster } from '../infra/kube/test-cluster.js'
+import { serveMetrics, type MetricsEndpoint } from '../infra/prometheus/exporter.js'
 import { PROMETHEUS_BINARIES, requireBinaries, startPrometheus, type ServerProcess } from '../infra/prometheus/harness.js'
 import { runCallerWorkflow, type WorkflowRun } from './workflow-runner.js'
 
@@ -43,19 +41,16 @@ class CanaryExporter {
   canaryScale = 1
   private readonly buckets = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5]
   private readonly totals = { canary: { at: Date.now(), count: 0, buckets: new Array<number>(10).fill(0) }, stable: { at: Date.now(), count: 0, buckets: new Array<number>(10).fill(0) } }
-  private constructor(readonly server: http.Server) {}
+  private endpoint!: MetricsEndpoint
 
   static async start(): Promise<CanaryExporter> {
-    const server = http.createServer()
-    const exporter = new CanaryExporter(server)
-    server.on('request', (_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(exporter.exposition()))
-    server.listen(0, '127.0.0.1')
-    await once(server, 'listening')
+    const exporter = new CanaryExporter()
+    exporter.endpoint = await serveMetrics(() => exporter.exposition())
     return exporter
   }
 
-  get port(): number {
-    return (this.server.address() as AddressInfo).port
+  scrapeConfig(): string {
+    return this.endpoint.scrapeConfig('checkout', '1s')
   }
 
   /** Brings the counters up to now at the current scales, so a change of scale starts where it is made. */
@@ -84,10 +79,8 @@ class CanaryExporter {
     return lines.join('\n') + '\n'
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections()
-    this.server.close()
-    await once(this.server, 'close')
+  close(): Promise<void> {
+    return this.endpoint.close()
   }
 }
 
@@ -116,7 +109,7 @@ describe.skipIf(!kube.available || !hasPrometheus)('the release workflow end to 
     exporter = await CanaryExporter.start()
     prometheus = await startPrometheus({
       port: Number(new URL(config.prometheus.url).port),
-      config: `global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\nscrape_configs:\n  - job_name: checkout\n    static_configs:\n      - targets: ['127.0.0.1:${exporter.port}']\n`
+      config: exporter.scrapeConfig()
     })
     const kubeConfig = kubeConfigFor(cluster(), ADMIN_CONTEXT)
     await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NS } } }).catch((error: { code?: number }) => {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { REPO } from '../cli/run.js'
+import { parseFileCommand } from '../infra/github/file-commands.js'
 
 interface StepSpec {
   id?: string
@@ -221,22 +222,6 @@ function stepFiles(runnerTemp: string, index: number) {
   const files = { GITHUB_OUTPUT: path.join(dir, 'output'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary'), GITHUB_STATE: path.join(dir, 'state') }
   for (const file of Object.values(files)) writeFileSync(file, '', { flag: 'a' })
   return files
-}
-
-/** name<<DELIMITER records (what @actions/core writes) and name=value lines (what `echo >> $GITHUB_ENV` writes). */
-export function parseFileCommand(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2]!, i + 1)
-      out[heredoc[1]!] = lines.slice(i + 1, end).join('\n')
-      i = end
-    } else if (line.includes('=')) out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
-  }
-  return out
 }
 
 function mapValues<T, U>(record: Record<string, T>, f: (v: T) => U): Record<string, U> {

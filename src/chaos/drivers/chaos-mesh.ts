@@ -7,7 +7,7 @@
 import type { KubeClient, KubeObject, ResourceType } from '../../kube/index.js'
 import { CHAOS_MESH_KINDS, type ChaosManifest } from '../target.js'
 import {
-  deleteAndWait, goDuration, isNotFound, newObject, uniqueName,
+  deleteAndWait, goDuration, ignoreNotFound, newObject, uniqueName,
   type ChaosDriver, type ChaosHandle, type Observation,
 } from './common.js'
 
@@ -104,18 +104,12 @@ export const chaosMeshDriver: ChaosDriver = {
     return { done: watch.done, stop: () => watch.stop() }
   },
 
-  async stop(client, handle) {
-    try {
-      await client.mergePatch(handle.type, handle.namespace, handle.name, { metadata: { annotations: { [PAUSE_ANNOTATION]: 'true' } } })
-    } catch (error) {
-      if (!isNotFound(error)) throw error
-    }
+  stop(client, handle) {
+    return ignoreNotFound(client.mergePatch(handle.type, handle.namespace, handle.name, { metadata: { annotations: { [PAUSE_ANNOTATION]: 'true' } } }))
   },
 
   cleanup(client, object, timeoutMs) {
-    return deleteAndWait(client, object, timeoutMs, async () => {
-      await client.mergePatch(object.type, object.namespace, object.name, { metadata: { annotations: { [FORCE_CLEAN_ANNOTATION]: 'forced' } } })
-        .catch((error: unknown) => { if (!isNotFound(error)) throw error })
-    })
+    return deleteAndWait(client, object, timeoutMs, () =>
+      ignoreNotFound(client.mergePatch(object.type, object.namespace, object.name, { metadata: { annotations: { [FORCE_CLEAN_ANNOTATION]: 'forced' } } })))
   },
 }

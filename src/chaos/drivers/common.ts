@@ -111,10 +111,17 @@ export function goDuration(ms: number): string {
   return `${Math.max(1, Math.ceil(ms / 1000))}s`
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-export function isNotFound(error: unknown): boolean {
+function isNotFound(error: unknown): boolean {
   return error instanceof KubeApiError && error.isNotFound
+}
+
+/** Awaits a call on an object that may already be gone: a 404 is the outcome wanted, not an error. */
+export async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
+  await call.catch((error: unknown) => {
+    if (!isNotFound(error)) throw error
+  })
 }
 
 /**
@@ -125,9 +132,7 @@ export async function deleteAndWait(client: KubeClient, object: Pick<ChaosHandle
   force?: () => Promise<void>): Promise<CleanupResult> {
   const started = Date.now()
   const base = { name: object.name, namespace: object.namespace, kind: object.kind }
-  await client.delete(object.type, object.namespace, object.name).catch((error: unknown) => {
-    if (!isNotFound(error)) throw error
-  })
+  await ignoreNotFound(client.delete(object.type, object.namespace, object.name))
   const gone = async (deadline: number): Promise<boolean> => {
     for (;;) {
       try {

@@ -8,7 +8,7 @@ import type { InvolvedObject } from '../../kube/events.js'
 import { CHAOS_ENGINES, CHAOS_RESULTS } from '../../kube/index.js'
 import type { ChaosManifest } from '../target.js'
 import {
-  deleteAndWait, isNotFound, newObject, uniqueName,
+  deleteAndWait, ignoreNotFound, newObject, uniqueName,
   type ChaosDriver, type ChaosHandle, type ExperimentOutcome, type Observation,
 } from './common.js'
 
@@ -146,20 +146,14 @@ export const litmusDriver: ChaosDriver = {
     }
   },
 
-  async stop(client, handle) {
+  stop(client, handle) {
     stopRequested.add(handle.uid)
-    try {
-      await client.mergePatch(CHAOS_ENGINES, handle.namespace, handle.name, { spec: { engineState: 'stop' } })
-    } catch (error) {
-      if (!isNotFound(error)) throw error
-    }
+    return ignoreNotFound(client.mergePatch(CHAOS_ENGINES, handle.namespace, handle.name, { spec: { engineState: 'stop' } }))
   },
 
   cleanup(client, object, timeoutMs) {
     // Last resort when the operator is gone: drop its finalizer (its experiment pods may then outlive the engine).
-    return deleteAndWait(client, object, timeoutMs, async () => {
-      await client.mergePatch(object.type, object.namespace, object.name, { metadata: { finalizers: null } })
-        .catch((error: unknown) => { if (!isNotFound(error)) throw error })
-    })
+    return deleteAndWait(client, object, timeoutMs, () =>
+      ignoreNotFound(client.mergePatch(object.type, object.namespace, object.name, { metadata: { finalizers: null } })))
   },
 }

@@ -17,8 +17,8 @@ import {
 } from './types.js'
 import { YamlSource, type Field, type Located } from './yaml-reader.js'
 
-export const DEFAULT_ENUM_ZERO_VALUE_SUFFIX = '_UNSPECIFIED'
-export const DEFAULT_SERVICE_SUFFIX = 'Service'
+const DEFAULT_ENUM_ZERO_VALUE_SUFFIX = '_UNSPECIFIED'
+const DEFAULT_SERVICE_SUFFIX = 'Service'
 
 const TOP_V1 = ['version', 'name', 'deps', 'build', 'lint', 'breaking'] as const
 const TOP_V2 = ['version', 'name', 'modules', 'deps', 'lint', 'breaking', 'plugins', 'policies'] as const
@@ -342,16 +342,20 @@ function readV2Excludes(src: YamlSource, field: Field | undefined, dirPath: stri
 function readModuleName(src: YamlSource, field: Field | undefined): string | undefined {
   const name = src.string(field, 'name')
   if (name === '') return undefined
-  if (name.split('/').length !== 3 || name.split('/').some((part) => part === '')) {
+  if (!isModuleName(name)) {
     src.fail(field?.value ?? null, `name: expected a module name of the form remote/owner/repository, got "${name}"`)
   }
   return name
 }
 
+function isModuleName(name: string): boolean {
+  const parts = name.split('/')
+  return parts.length === 3 && !parts.includes('')
+}
+
 function readDeps(src: YamlSource, field: Field | undefined): string[] {
   return src.strings(field, 'deps').map((dep) => {
-    const name = dep.value.split(':')[0]!
-    if (name.split('/').length !== 3 || name.split('/').some((part) => part === '')) {
+    if (!isModuleName(dep.value.split(':')[0]!)) {
       throw new BufConfigError(dep.at, `invalid dep: expected remote/owner/repository[:ref], got "${dep.value}"`)
     }
     return dep.value

@@ -1,5 +1,5 @@
 /** buf.yaml / buf.work.yaml reading: the public surface of the bufconfig package. */
-export { DEFAULT_ENUM_ZERO_VALUE_SUFFIX, DEFAULT_SERVICE_SUFFIX, defaultModuleConfig, parseBufYaml } from './buf-yaml.js'
+export { defaultModuleConfig, parseBufYaml } from './buf-yaml.js'
 export { parseBufWorkYaml } from './buf-work-yaml.js'
 export { BufConfigError, type ConfigPosition } from './errors.js'
 export { BUF_YAML_VERSIONS } from './types.js'

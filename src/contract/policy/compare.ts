@@ -4,7 +4,7 @@
  */
 
 import { forEachEnum, forEachMessage, type ProtoFile } from '../proto/index.js'
-import type { RuleFinding } from '../rest/types.js'
+import { runExtraRules, selectExtraRules, type RuleFinding } from '../rest/types.js'
 import { compareVersions, contractAt, formatVersion, releaseTags, type SemVer } from './releases.js'
 import { policyRules, type DeprecationHistory, type PolicyContext, type PolicyRule } from './rules.js'
 
@@ -20,30 +20,11 @@ export interface PolicyCompareOptions {
 }
 
 export function selectPolicyRules(options: Pick<PolicyCompareOptions, 'use' | 'except'> = {}): PolicyRule[] {
-  const expand = (ids: readonly string[]): string[] =>
-    ids.flatMap((id) => {
-      if (id === 'POLICY') return policyRules.map((rule) => rule.id)
-      if (policyRules.some((rule) => rule.id === id)) return [id]
-      throw new PolicyConfigError(`${JSON.stringify(id)} is not a POLICY rule ID (known: POLICY, ${policyRules.map((rule) => rule.id).join(', ')})`)
-    })
-  const use = options.use && options.use.length > 0 ? new Set(expand(options.use)) : new Set(policyRules.filter((rule) => rule.default).map((rule) => rule.id))
-  for (const id of expand(options.except ?? [])) use.delete(id)
-  return policyRules.filter((rule) => use.has(rule.id))
+  return selectExtraRules(policyRules, 'POLICY', options, PolicyConfigError)
 }
 
 export function policyCompare(context: PolicyContext, options: PolicyCompareOptions = {}): RuleFinding[] {
-  const displayPath = options.displayPath ?? ((modulePath: string) => modulePath)
-  const findings: RuleFinding[] = []
-  for (const rule of selectPolicyRules(options)) {
-    rule.check(context, (span, message) => {
-      findings.push(
-        span
-          ? { rule: rule.id, path: displayPath(span.path), line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn, message }
-          : { rule: rule.id, line: 1, column: 1, endLine: 1, endColumn: 1, message }
-      )
-    })
-  }
-  return findings.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule))
+  return runExtraRules(selectPolicyRules(options), context, options.displayPath ?? ((modulePath: string) => modulePath))
 }
 
 /** True when a field or enum value of a message/enum on both sides was deleted. */

@@ -6,12 +6,13 @@
  */
 
 import type { Finding } from '../../report/findings.js'
+import { toReportFindings } from '../breaking.js'
 import type { ProtoFile } from '../proto/index.js'
 import { compileSide, restCompare } from '../rest/compare.js'
 import type { GatewayConfig } from '../rest/gateway-yaml.js'
 import { fieldRenameDetails, type Level } from '../rest/impact.js'
 import type { RuleFinding } from '../rest/types.js'
-import { readAll } from '../source/compare.js'
+import { readAll, type Compilation } from '../source/compare.js'
 import type { SourceTree } from '../source/tree.js'
 import { deprecationHistory, policyCompare } from './compare.js'
 import { resolveVersions, semverGate, DEFAULT_APPROVAL_LABEL, type Versions } from './gate.js'
@@ -45,6 +46,9 @@ export interface EvolutionInput {
   git?: { repo: string; dir: string; baseRef: string; headRef?: string }
   /** gRPC-Gateway http rule YAML of each side, read by the caller (head from disk, base from the base ref). */
   gatewayConfig?: { head?: GatewayConfig; base?: GatewayConfig }
+  /** Each side compiled before (by lint, by the breaking compare); used instead of compiling it again when it had exactly the same inputs. */
+  headCompilation?: Compilation
+  baseCompilation?: Compilation
   /** Pull request labels (readEventLabels()). */
   labels: readonly string[]
   config?: EvolutionConfig
@@ -74,21 +78,11 @@ export class EvolutionInputError extends Error {
   override readonly name = 'EvolutionInputError'
 }
 
-function toFinding(finding: RuleFinding): Finding {
-  return {
-    rule: finding.rule,
-    stage: 'contract',
-    severity: 'error',
-    message: finding.message,
-    ...(finding.path !== undefined ? { path: finding.path, line: finding.line, column: finding.column, endLine: finding.endLine, endColumn: finding.endColumn } : {})
-  }
-}
-
 export async function checkContractEvolution(input: EvolutionInput): Promise<EvolutionResult> {
   const config = input.config ?? {}
   const [headTexts, baseTexts] = await Promise.all([readAll(input.head), readAll(input.base)])
-  const headSide = compileSide(headTexts)
-  const baseSide = compileSide(baseTexts)
+  const headSide = compileSide(headTexts, input.headCompilation)
+  const baseSide = compileSide(baseTexts, input.baseCompilation)
   // The breaking compare already reported compile errors as COMPILE findings; nothing more to judge.
   if (headSide.errors.length > 0 || baseSide.errors.length > 0) {
     return { findings: [...input.breakingFindings], blocking: true, summary: 'the contract does not compile', details: [], evidence: { versions: { majorBump: false }, restRules: [], problems: [] } }
@@ -140,10 +134,11 @@ export async function checkContractEvolution(input: EvolutionInput): Promise<Evo
     config.policy?.enabled !== false && !input.git
       ? ['POLICY_DEPRECATE_BEFORE_DELETE and the version check were not run: the base is not a git ref, so there are no release tags to read']
       : []
+  const headByPath = new Map(headSide.files.map((file) => [file.path, file]))
   const byDisplay = new Map<string, { text: string; file?: ProtoFile }>()
-  for (const [modulePath, text] of headTexts) byDisplay.set(input.displayPath(modulePath), { text, file: headSide.files.find((file) => file.path === modulePath) })
+  for (const [modulePath, text] of headTexts) byDisplay.set(input.displayPath(modulePath), { text, file: headByPath.get(modulePath) })
   const gate = semverGate({
-    findings: [...input.breakingFindings, ...ours.map(toFinding)],
+    findings: [...input.breakingFindings, ...toReportFindings(ours)],
     versions,
     labels: input.labels,
     approvalLabel: config.approvalLabel ?? DEFAULT_APPROVAL_LABEL,

@@ -4,8 +4,8 @@
  * fields and enum values by number.
  */
 
-import { forEachEnum, forEachMessage, type EnumDecl, type MessageDecl, type ProtoFile, type Span as ProtoSpan } from '../proto/index.js'
-import type { Span } from '../rules/types.js'
+import { forEachEnum, forEachMessage, type EnumDecl, type MessageDecl, type ProtoFile } from '../proto/index.js'
+import { spanIn } from '../rules/lint/context.js'
 import { goQuote } from '../rules/breaking/format.js'
 import type { ExtraRuleSpec } from '../rest/types.js'
 import { formatVersion, type ReleasedContract, type SemVer } from './releases.js'
@@ -31,10 +31,6 @@ export interface PolicyContext {
 }
 
 export type PolicyRule = ExtraRuleSpec<'policy', PolicyContext>
-
-function at(file: ProtoFile, span: ProtoSpan): Span {
-  return { path: file.path, line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn }
-}
 
 function messagesByName(files: readonly ProtoFile[]): Map<string, MessageDecl> {
   const map = new Map<string, MessageDecl>()
@@ -84,7 +80,7 @@ export const policyNewFieldOptional: PolicyRule = {
         // Presence is already there (optional, oneof member, message) or not meaningful (repeated, map).
         if (field.label === 'optional' || field.label === 'repeated' || field.oneof || field.mapEntry || field.type === 'message' || field.type === 'group') continue
         report(
-          at(head.file, field.nameSpan),
+          spanIn(head.file, field.nameSpan),
           `New field ${goQuote(field.name)} (${field.number}) on message ${goQuote(head.name)} is a singular ${field.type ?? field.typeName} without presence: declare it \`optional ${field.typeName} ${field.name} = ${field.number};\` so servers can tell old clients (field absent) from the zero value.`
         )
       }
@@ -104,7 +100,7 @@ export const policyEnumValuePositive: PolicyRule = {
       for (const value of head.values) {
         if (known.has(value.number) || value.number > 0) continue
         report(
-          at(head.file, value.numberSpan),
+          spanIn(head.file, value.numberSpan),
           `New value ${goQuote(value.name)} of enum ${goQuote(head.name)} has number ${value.number}: new enum values must be greater than 0 (0 is the default old readers fall back to).`
         )
       }
@@ -128,17 +124,17 @@ export const policyReservedReuse: PolicyRule = {
       const reservedNames = new Set(base.reservedNames.map((reserved) => reserved.name))
       for (const field of head.fields) {
         if (reservedNumber(base.reservedRanges, field.number))
-          report(at(head.file, field.numberSpan), `Field ${goQuote(field.name)} on message ${goQuote(head.name)} uses number ${field.number}, which the base reserved; old data with that number would be read as this field.`)
+          report(spanIn(head.file, field.numberSpan), `Field ${goQuote(field.name)} on message ${goQuote(head.name)} uses number ${field.number}, which the base reserved; old data with that number would be read as this field.`)
         if (reservedNames.has(field.name))
-          report(at(head.file, field.nameSpan), `Field ${goQuote(field.name)} on message ${goQuote(head.name)} uses a name the base reserved; old JSON with that key would be read as this field.`)
+          report(spanIn(head.file, field.nameSpan), `Field ${goQuote(field.name)} on message ${goQuote(head.name)} uses a name the base reserved; old JSON with that key would be read as this field.`)
       }
     }
     for (const [head, base] of enumPairs(context)) {
       const reservedNames = new Set(base.reservedNames.map((reserved) => reserved.name))
       for (const value of head.values) {
         if (reservedNumber(base.reservedRanges, value.number))
-          report(at(head.file, value.numberSpan), `Enum value ${goQuote(value.name)} of enum ${goQuote(head.name)} uses number ${value.number}, which the base reserved.`)
-        if (reservedNames.has(value.name)) report(at(head.file, value.nameSpan), `Enum value ${goQuote(value.name)} of enum ${goQuote(head.name)} uses a name the base reserved.`)
+          report(spanIn(head.file, value.numberSpan), `Enum value ${goQuote(value.name)} of enum ${goQuote(head.name)} uses number ${value.number}, which the base reserved.`)
+        if (reservedNames.has(value.name)) report(spanIn(head.file, value.nameSpan), `Enum value ${goQuote(value.name)} of enum ${goQuote(head.name)} uses a name the base reserved.`)
       }
     }
   }
@@ -171,14 +167,14 @@ export const policyDeprecateBeforeDelete: PolicyRule = {
       const present = new Set(head.fields.map((field) => field.number))
       for (const field of base.fields) {
         if (present.has(field.number) || deprecatedIn(base.fullName, field.number, 'field')) continue
-        report(at(head.file, head.nameSpan), requirement(`Field ${goQuote(field.name)} (${field.number}) of message ${goQuote(base.fullName)}`))
+        report(spanIn(head.file, head.nameSpan), requirement(`Field ${goQuote(field.name)} (${field.number}) of message ${goQuote(base.fullName)}`))
       }
     }
     for (const [head, base] of enumPairs(context)) {
       const present = new Set(head.values.map((value) => value.number))
       for (const value of base.values) {
         if (present.has(value.number) || deprecatedIn(base.fullName, value.number, 'value')) continue
-        report(at(head.file, head.nameSpan), requirement(`Enum value ${goQuote(value.name)} (${value.number}) of enum ${goQuote(base.fullName)}`))
+        report(spanIn(head.file, head.nameSpan), requirement(`Enum value ${goQuote(value.name)} (${value.number}) of enum ${goQuote(base.fullName)}`))
       }
     }
   }

@@ -246,12 +246,6 @@ export const SCALAR_TYPES: ReadonlySet<string> = new Set<ScalarType>([
   'uint32', 'sfixed32', 'sfixed64', 'sint32', 'sint64'
 ])
 
-/** The FieldDescriptorProto.Type number of each field type. */
-export const FIELD_TYPE_NUMBER: Readonly<Record<FieldType, number>> = {
-  double: 1, float: 2, int64: 3, uint64: 4, int32: 5, fixed64: 6, fixed32: 7, bool: 8, string: 9,
-  group: 10, message: 11, bytes: 12, uint32: 13, enum: 14, sfixed32: 15, sfixed64: 16, sint32: 17, sint64: 18
-}
-
 export type Label = 'optional' | 'required' | 'repeated'
 
 export class SyntaxDecl extends Node {
@@ -779,8 +773,6 @@ export class ProtoFile extends OptionsHolder {
     return this.lines.text
   }
 }
-
-export type TypeDecl = MessageDecl | EnumDecl
 
 /** Calls `visit` for every message (nested and synthetic ones included) in descriptor order, depth first. */
 export function forEachMessage(container: ProtoFile | MessageDecl, visit: (m: MessageDecl) => void): void {

@@ -12,7 +12,7 @@ import type { LineTable } from './span.js'
  * indentation and one leading `*`; the newlines that end line comments inside the paragraph
  * are kept.
  */
-export function renderParagraph(text: string, start: number, end: number): string {
+function renderParagraph(text: string, start: number, end: number): string {
   const parts: string[] = []
   let i = start
   while (i < end) {

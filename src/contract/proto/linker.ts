@@ -9,6 +9,8 @@
  */
 import {
   SCALAR_TYPES,
+  forEachEnum,
+  forEachField,
   forEachMessage,
   type EnumDecl,
   type ExtendDecl,
@@ -266,20 +268,7 @@ function checkMemberNames(m: MessageDecl, ctx: LinkContext): void {
 // ---- type resolution --------------------------------------------------------------------------
 
 function resolveFile(file: ProtoFile, ctx: LinkContext): void {
-  for (let i = 0, list = file.extensions; i < list.length; i++) {
-    const f = list[i]!
-    resolveField(f, ctx)
-  }
-  forEachMessage(file, (m) => {
-    for (let i = 0, list = m.fields; i < list.length; i++) {
-      const f = list[i]!
-      resolveField(f, ctx)
-    }
-    for (let i = 0, list = m.extensions; i < list.length; i++) {
-      const f = list[i]!
-      resolveField(f, ctx)
-    }
-  })
+  forEachField(file, (f) => resolveField(f, ctx))
   for (let i = 0, list = file.services; i < list.length; i++) {
     const svc = list[i]!
     for (let i = 0, list = svc.methods; i < list.length; i++) {
@@ -351,22 +340,11 @@ function validateFile(file: ProtoFile, ctx: LinkContext): void {
     if (imp.modifier === 'public') imp.used = true
   }
   forEachMessage(file, (m) => validateMessage(m, ctx))
-  for (let i = 0, list = file.enums; i < list.length; i++) {
-    const e = list[i]!
-    validateEnum(e, ctx)
-  }
+  forEachEnum(file, (e) => validateEnum(e, ctx))
+  for (let i = 0, list = file.extends; i < list.length; i++) validateExtend(file, list[i]!, ctx)
   forEachMessage(file, (m) => {
-    for (let i = 0, list = m.enums; i < list.length; i++) {
-      const e = list[i]!
-      validateEnum(e, ctx)
-    }
+    for (let i = 0, list = m.extends; i < list.length; i++) validateExtend(file, list[i]!, ctx)
   })
-  const extendsAll = [...file.extends]
-  forEachMessage(file, (m) => extendsAll.push(...m.extends))
-  for (let i = 0, list = extendsAll; i < list.length; i++) {
-    const ext = list[i]!
-    validateExtend(file, ext.fields, ext, ctx)
-  }
 }
 
 /** Reused by validateMessage and checkJsonNames (one message at a time). */
@@ -390,7 +368,7 @@ function validateMessage(m: MessageDecl, ctx: LinkContext): void {
   for (let i = 0, list = m.fields; i < list.length; i++) {
     const f = list[i]!
     if (f.number < 1 || f.number > MAX_FIELD_NUMBER || (f.number >= FIRST_RESERVED_NUMBER && f.number <= LAST_RESERVED_NUMBER)) {
-      if (!(m.synthetic === 'map-entry')) ctx.error(file, f.numberSpan, 'field number out of range')
+      if (m.synthetic !== 'map-entry') ctx.error(file, f.numberSpan, 'field number out of range')
       continue
     }
     const prev = byNumber.get(f.number)
@@ -415,10 +393,11 @@ function validateMessage(m: MessageDecl, ctx: LinkContext): void {
   if (m.synthetic !== 'map-entry') checkJsonNames(m, ctx)
 }
 
+const MAP_KEY_TYPES: ReadonlySet<string> = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool', 'string'])
+
 function validateMapKey(f: FieldDecl, ctx: LinkContext): void {
   const key = f.mapEntry!.fields[0]!
-  const allowed = ['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool', 'string']
-  if (key.type !== undefined && !allowed.includes(key.type)) {
+  if (key.type !== undefined && !MAP_KEY_TYPES.has(key.type)) {
     const what = SCALAR_TYPES.has(key.typeName) ? `scalar type \`${key.typeName}\`` : `type \`${key.typeName}\``
     ctx.error(f.file, key.typeSpan, `expected map key type, found ${what}`)
   }
@@ -442,15 +421,14 @@ function checkJsonNames(m: MessageDecl, ctx: LinkContext): void {
   }
 }
 
-function validateExtend(file: ProtoFile, fields: readonly FieldDecl[], ext: ExtendDecl, ctx: LinkContext): void {
-  const first = fields[0]
-  const target = first?.extendeeMessage
+function validateExtend(file: ProtoFile, ext: ExtendDecl, ctx: LinkContext): void {
+  const target = ext.fields[0]?.extendeeMessage
   if (!target) return
   const isOptionsMessage = target.file === ctx.descriptor && target.fullName.endsWith('Options')
   if (file.syntax === 'proto3' && !isOptionsMessage) {
     ctx.error(file, { start: ext.spanStart, end: ext.spanStart + 'extend'.length }, `expected built-in options message, found message type \`${target.fullName}\``)
   }
-  for (let i = 0, list = fields; i < list.length; i++) {
+  for (let i = 0, list = ext.fields; i < list.length; i++) {
     const f = list[i]!
     if (!inRanges(target.extensionRanges, f.number)) ctx.error(file, f.numberSpan, `extension with unreserved number \`${f.number}\``)
     const json = f.option('json_name')

@@ -170,20 +170,8 @@ function interpretOne(file: ProtoFile, opt: OptionDecl, root: MessageDecl | unde
     }
     let f: FieldDecl | undefined
     if (part.extension) {
-      const found = ctx.resolveExtension(file, scope, part.name)
-      if (!found) {
-        ctx.error(file, part.nameSpan, `cannot find \`${part.name}\` in this scope`)
-        return
-      }
-      if (!('kind' in found)) {
-        ctx.error(file, part.span, `expected \`${cur.fullName}\` extension, found ${found.found}`)
-        return
-      }
-      f = found
-      if (f.extendeeMessage !== cur) {
-        ctx.error(file, part.nameSpan, `\`${part.name}\` does not extend \`${cur.fullName}\``)
-        return
-      }
+      f = extensionOf(file, scope, cur, part.name, part, 'span', ctx)
+      if (!f) return
     } else {
       f = ctx.field(cur, part.name)
       if (!f) {
@@ -202,6 +190,19 @@ function interpretOne(file: ProtoFile, opt: OptionDecl, root: MessageDecl | unde
   }
   if (cur === undefined && root !== undefined && opt.fieldPath[0]?.extendeeMessage === undefined) checkStandardOption(file, opt, target, ctx)
   checkValue(file, last!, opt.value, scope, ctx, false, target)
+}
+
+/**
+ * The extension `name`, written in `scope`, when it extends `msg`; otherwise reports why not (at
+ * `at.nameSpan`, or at `at[notExtensionAt]` when the name means something else) and returns undefined.
+ */
+function extensionOf(file: ProtoFile, scope: string, msg: MessageDecl, name: string, at: { span: Span; nameSpan: Span }, notExtensionAt: 'span' | 'nameSpan', ctx: LinkContext): FieldDecl | undefined {
+  const found = ctx.resolveExtension(file, scope, name)
+  if (!found) ctx.error(file, at.nameSpan, `cannot find \`${name}\` in this scope`)
+  else if (!('kind' in found)) ctx.error(file, at[notExtensionAt], `expected \`${msg.fullName}\` extension, found ${found.found}`)
+  else if (found.extendeeMessage !== msg) ctx.error(file, at.nameSpan, `\`${name}\` does not extend \`${msg.fullName}\``)
+  else return found
+  return undefined
 }
 
 /** Rules for descriptor.proto's own options that depend on the element they are set on. */
@@ -303,20 +304,8 @@ function checkMessageLiteral(file: ProtoFile, msg: MessageDecl, value: MessageVa
     }
     let f: FieldDecl | undefined
     if (entry.nameKind === 'extension') {
-      const found = ctx.resolveExtension(file, scope, entry.name)
-      if (!found) {
-        ctx.error(file, entry.nameSpan, `cannot find \`${entry.name}\` in this scope`)
-        continue
-      }
-      if (!('kind' in found)) {
-        ctx.error(file, entry.nameSpan, `expected \`${msg.fullName}\` extension, found ${found.found}`)
-        continue
-      }
-      f = found
-      if (f.extendeeMessage !== msg) {
-        ctx.error(file, entry.nameSpan, `\`${entry.name}\` does not extend \`${msg.fullName}\``)
-        continue
-      }
+      f = extensionOf(file, scope, msg, entry.name, entry, 'nameSpan', ctx)
+      if (!f) continue
     } else {
       f = ctx.field(msg, entry.name)
       if (!f) {

@@ -46,7 +46,7 @@ import { mapEntryName } from './names.js'
 import type { LineTable } from './span.js'
 
 /** Deepest nesting of bodies and message literals; deeper input is rejected instead of overflowing the stack. */
-export const MAX_NESTING = 100
+const MAX_NESTING = 100
 
 /** Largest field number; also the value of `max` in message ranges. */
 export const MAX_FIELD_NUMBER = 536_870_911
@@ -724,10 +724,8 @@ class Parser {
     const name = mapEntryName(field.name)
     const entry = new MessageDecl(this.file, field.spanStart, field.spanEnd, name, field.nameStart, field.nameEnd, msg, msg.fullName + '.' + name)
     entry.synthetic = 'map-entry'
-    const mk = (n: string, num: number, type: TypeRef) => {
-      const f = new FieldDecl(this.file, field.spanStart, field.spanEnd, n, field.nameStart, field.nameEnd, num, field.numberStart, field.numberEnd, type.name, type.start, type.end, NO_COMMENTS, entry)
-      return f
-    }
+    const mk = (n: string, num: number, type: TypeRef) =>
+      new FieldDecl(this.file, field.spanStart, field.spanEnd, n, field.nameStart, field.nameEnd, num, field.numberStart, field.numberEnd, type.name, type.start, type.end, NO_COMMENTS, entry)
     entry.fields = [mk('key', 1, key), mk('value', 2, value)]
     msg.messages = append(msg.messages, entry)
     return entry
@@ -1047,7 +1045,7 @@ function intLiteralNumber(text: string): number {
 }
 
 /** Decimal, hex (0x…) or octal (0…) integer literal text to its value. */
-export function parseIntLiteral(text: string): bigint {
+function parseIntLiteral(text: string): bigint {
   if (text.length > 1 && text.charCodeAt(0) === 48) {
     const c1 = text.charCodeAt(1) | 0x20
     if (c1 === 120) return BigInt(text)

@@ -127,7 +127,10 @@ export function locationOf(file: ProtoFile, path: readonly number[]): SourceLoca
   let index = indexes.get(file)
   if (!index) {
     index = new Map()
-    for (const loc of sourceLocations(file)) if (!index.has(loc.path.join('.'))) index.set(loc.path.join('.'), loc)
+    for (const loc of sourceLocations(file)) {
+      const key = loc.path.join('.')
+      if (!index.has(key)) index.set(key, loc)
+    }
     indexes.set(file, index)
   }
   return index.get(path.join('.'))

@@ -15,7 +15,7 @@ export interface Span {
   readonly end: number
 }
 
-export const TAB_STOP = 4
+const TAB_STOP = 4
 
 /**
  * The text of one file and its line starts, computed on first use. The syntax tree stores
@@ -157,7 +157,7 @@ let segmenter: Intl.Segmenter | undefined
  * Cells from `column0` (0-based) after rendering `text[from, to)`; `text` has no newline in
  * that range. Tabs advance to the next multiple of TAB_STOP.
  */
-export function advanceColumn(text: string, from: number, to: number, column0: number): number {
+function advanceColumn(text: string, from: number, to: number, column0: number): number {
   let col = column0
   let i = from
   while (i < to) {

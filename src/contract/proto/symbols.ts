@@ -18,10 +18,8 @@ export type Symbol =
   | { kind: 'extension'; decl: FieldDecl; file: ProtoFile }
   | { kind: 'service'; decl: ServiceDecl; file: ProtoFile }
 
-export type SymbolKind = Symbol['kind']
-
 /** Symbols that can hold further names (protoc's "aggregate"). */
-export function isAggregate(s: Symbol): boolean {
+function isAggregate(s: Symbol): boolean {
   return s.kind === 'package' || s.kind === 'message' || s.kind === 'enum' || s.kind === 'service'
 }
 

@@ -4,11 +4,12 @@
  */
 
 import { compile, WELL_KNOWN_TYPES, type ProtoFile } from '../proto/index.js'
+import { reusableCompile, type Compilation } from '../source/compare.js'
 import { applyGatewayConfig, type GatewayConfig } from './gateway-yaml.js'
 import { restSurface } from './http-rule.js'
 import { pairSurfaces } from './pairing.js'
 import { restRules, type RestContext, type RestRule } from './rules.js'
-import type { RuleFinding } from './types.js'
+import { runExtraRules, selectExtraRules, type RuleFinding } from './types.js'
 
 export interface RestCompareOptions {
   /** Rule IDs or `REST`; absent or empty = every REST rule. */
@@ -32,15 +33,7 @@ export class RestConfigError extends Error {
 }
 
 export function selectRestRules(options: Pick<RestCompareOptions, 'use' | 'except'> = {}): RestRule[] {
-  const expand = (ids: readonly string[]): string[] =>
-    ids.flatMap((id) => {
-      if (id === 'REST') return restRules.map((rule) => rule.id)
-      if (restRules.some((rule) => rule.id === id)) return [id]
-      throw new RestConfigError(`${JSON.stringify(id)} is not a REST rule ID (known: REST, ${restRules.map((rule) => rule.id).join(', ')})`)
-    })
-  const use = options.use && options.use.length > 0 ? new Set(expand(options.use)) : new Set(restRules.filter((rule) => rule.default).map((rule) => rule.id))
-  for (const id of expand(options.except ?? [])) use.delete(id)
-  return restRules.filter((rule) => use.has(rule.id))
+  return selectExtraRules(restRules, 'REST', options, RestConfigError)
 }
 
 export function restCompare(head: readonly ProtoFile[], base: readonly ProtoFile[], options: RestCompareOptions = {}): RestCompareResult {
@@ -59,18 +52,7 @@ export function restCompare(head: readonly ProtoFile[], base: readonly ProtoFile
   // YAML paths are given as they should print; only module paths go through displayPath.
   const yamlPaths = new Set([options.gatewayConfig?.head?.path, options.gatewayConfig?.base?.path])
   const displayPath = (path: string): string => (yamlPaths.has(path) ? path : modulePathShown(path))
-  const findings: RuleFinding[] = []
-  for (const rule of rules) {
-    rule.check(context, (span, message) => {
-      findings.push(
-        span
-          ? { rule: rule.id, path: displayPath(span.path), line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn, message }
-          : { rule: rule.id, line: 1, column: 1, endLine: 1, endColumn: 1, message }
-      )
-    })
-  }
-  findings.sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule))
-  return { findings, rules: rules.map((rule) => rule.id), problems: [...headSurface.problems] }
+  return { findings: runExtraRules(rules, context, displayPath), rules: rules.map((rule) => rule.id), problems: [...headSurface.problems] }
 }
 
 export interface CompiledSide {
@@ -80,9 +62,10 @@ export interface CompiledSide {
 }
 
 /** Compile every module file of one side (module-relative path → text); imports resolve within the map and the well-known types. */
-export function compileSide(texts: ReadonlyMap<string, string>): CompiledSide {
+export function compileSide(texts: ReadonlyMap<string, string>, previous?: Compilation): CompiledSide {
   const targets = [...texts.keys()].filter((path) => !WELL_KNOWN_TYPES.has(path))
-  const result = compile({ read: (path) => texts.get(path) }, { targets })
+  // An earlier compile of exactly these texts and targets (lint's, the breaking compare's) is the same result.
+  const result = reusableCompile(previous, texts, targets) ?? compile({ read: (path) => texts.get(path) }, { targets })
   return { files: result.files, errors: result.errors.map((error) => error.message) }
 }
 

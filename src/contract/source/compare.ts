@@ -1,10 +1,11 @@
 /**
  * Reads both sides, compiles them and runs the breaking compare. With `changed` paths only the
  * files a change can reach are compiled and compared (see scope.ts); the findings are the same
- * as a full compare's.
+ * as a full compare's. A side compiled before with the same inputs (lint's head) is not compiled
+ * again, and the sides compiled in full are returned for later checks of the same trees.
  */
 
-import { compile, WELL_KNOWN_TYPES, type ProtoError, type ProtoFile as AstFile } from '../proto/index.js'
+import { compile, WELL_KNOWN_TYPES, type CompileResult, type ProtoError, type ProtoFile as AstFile } from '../proto/index.js'
 import { breakingCompare, rulesForVersion, type BreakingFinding, type BreakingOptions, type BreakingResult } from '../breaking.js'
 import type { ProtoFile } from '../rules/breaking/model.js'
 import { filesFromAst } from './from-ast.js'
@@ -20,6 +21,21 @@ export interface CompareTreesOptions extends BreakingOptions {
   changed?: readonly string[]
   /** The path compile errors of the base print (buf prints the against input's path). */
   baseDisplayPath?: (modulePath: string) => string
+  /** The head compiled before (by lint); used only when it had exactly the inputs the head's compile would have. */
+  headCompilation?: Compilation
+}
+
+/**
+ * One compile with its inputs: `result` is `compile` reading `texts` with `targets`. Its result is
+ * a function of those two (well-known types come built in), and what runs after compile (lint
+ * rules, conversion, the REST and policy checks) only reads the files — linking is part of
+ * compile; a LineTable computes its line starts on first use, from its own text — so a later
+ * compile of the same inputs can take `result` instead.
+ */
+export interface Compilation {
+  texts: ReadonlyMap<string, string>
+  targets: readonly string[]
+  result: CompileResult
 }
 
 export interface CompileFailure {
@@ -30,6 +46,8 @@ export interface CompileFailure {
 export interface CompareTreesResult extends BreakingResult {
   /** Set when a side does not compile; `findings` then holds its errors as COMPILE findings (as buf prints them). */
   compileFailure?: CompileFailure
+  /** The compile of each side compiled in full (every module file a target); absent for a side scoped by `changed`. */
+  compilations: { head?: Compilation; base?: Compilation }
   stats: {
     /** Module files per side, and how many of them were compiled. */
     headFiles: number
@@ -48,6 +66,7 @@ export interface LoadedSide {
   errors: ProtoError[]
   moduleFiles: number
   compiled: number
+  compilation: Compilation
 }
 
 const PACKAGE_RULES = new Set(['PACKAGE_ENUM_NO_DELETE', 'PACKAGE_EXTENSION_NO_DELETE', 'PACKAGE_MESSAGE_NO_DELETE', 'PACKAGE_NO_DELETE', 'PACKAGE_SERVICE_NO_DELETE'])
@@ -84,9 +103,10 @@ export async function compareTrees(head: SourceTree, base: SourceTree, options: 
   }
 
   const compileStarted = performance.now()
-  const headSide = loadSide(headTexts, headTargets)
+  const headSide = loadSide(headTexts, headTargets, options.headCompilation)
   const baseSide = loadSide(baseTexts, baseTargets)
   const compileMs = performance.now() - compileStarted
+  const compilations = { ...(headTargets ? {} : { head: headSide.compilation }), ...(baseTargets ? {} : { base: baseSide.compilation }) }
   const stats = {
     headFiles: headSide.moduleFiles,
     baseFiles: baseSide.moduleFiles,
@@ -101,12 +121,12 @@ export async function compareTrees(head: SourceTree, base: SourceTree, options: 
     ['head', headSide, options.displayPath],
     ['base', baseSide, options.baseDisplayPath]
   ] as const) {
-    if (loaded.errors.length > 0) return { findings: compileFindings(loaded.errors, display), rules: [], compileFailure: { side, errors: loaded.errors }, stats }
+    if (loaded.errors.length > 0) return { findings: compileFindings(loaded.errors, display), rules: [], compileFailure: { side, errors: loaded.errors }, compilations, stats }
   }
   const compareStarted = performance.now()
   const result = breakingCompare(headSide.files, baseSide.files, options)
   stats.compareMs = performance.now() - compareStarted
-  return { ...result, stats }
+  return { ...result, compilations, stats }
 }
 
 /** Every module file's text, by module-relative path. */
@@ -143,10 +163,12 @@ async function readChanged(head: SourceTree, base: SourceTree, changed: readonly
 /**
  * Compile module files (all, or `targets` and what they import) and convert what buf's image
  * would hold: the compiled module files plus every non-module file they import, transitively.
+ * `previous` stands in for the compile when it had the same inputs.
  */
-export function loadSide(texts: ReadonlyMap<string, string>, targets?: ReadonlySet<string>): LoadedSide {
+export function loadSide(texts: ReadonlyMap<string, string>, targets?: ReadonlySet<string>, previous?: Compilation): LoadedSide {
   const wanted = targets ? [...targets] : [...texts.keys()]
-  const result = compile({ read: (path) => texts.get(path) }, { targets: wanted.filter((path) => texts.has(path) || WELL_KNOWN_TYPES.has(path)) })
+  const compileTargets = wanted.filter((path) => texts.has(path) || WELL_KNOWN_TYPES.has(path))
+  const result = reusableCompile(previous, texts, compileTargets) ?? compile({ read: (path) => texts.get(path) }, { targets: compileTargets })
   const included = new Set<AstFile>()
   const visit = (file: AstFile | undefined): void => {
     if (!file || included.has(file)) return
@@ -158,7 +180,19 @@ export function loadSide(texts: ReadonlyMap<string, string>, targets?: ReadonlyS
   const all = [...result.byPath.values()]
   const converted = filesFromAst(all, (path) => !texts.has(path))
   const files = converted.filter((_, i) => included.has(all[i]!))
-  return { files, errors: result.errors, moduleFiles: texts.size, compiled: result.byPath.size }
+  return { files, errors: result.errors, moduleFiles: texts.size, compiled: result.byPath.size, compilation: { texts, targets: compileTargets, result } }
+}
+
+/**
+ * `previous.result` when `previous` compiled exactly what `compile` reading `texts` with `targets`
+ * would: the same path → text entries and the same targets in the same order (the order decides
+ * the order of the result's files and of `byPath`). Undefined when anything differs.
+ */
+export function reusableCompile(previous: Compilation | undefined, texts: ReadonlyMap<string, string>, targets: readonly string[]): CompileResult | undefined {
+  if (!previous || previous.texts.size !== texts.size || previous.targets.length !== targets.length) return undefined
+  for (let i = 0; i < targets.length; i++) if (previous.targets[i] !== targets[i]) return undefined
+  for (const [path, text] of texts) if (previous.texts.get(path) !== text) return undefined
+  return previous.result
 }
 
 /** Every file's header; `known` may supply one already scanned for the same text. */

@@ -5,11 +5,11 @@
  * editions features resolved.
  */
 
+import { defaultJsonName } from '../proto/names.js'
 import {
   asCppStringType,
   asJsonFormat,
   asUtf8Validation,
-  defaultJsonName,
   editionKey,
   resolveFeature,
   type EditionKey,
@@ -138,10 +138,6 @@ const FILE_OPTION_JSON_NAMES: Record<FileOptionName, string> = {
   ruby_package: 'rubyPackage'
 }
 
-export function fileOptionJsonName(option: FileOptionName): string {
-  return FILE_OPTION_JSON_NAMES[option]
-}
-
 function featureValues(features: DescFeatures | undefined): FeatureValues | undefined {
   if (!features) return undefined
   return {
@@ -178,7 +174,6 @@ const TYPE_NAMES: Record<string, FieldType> = {
 
 interface Pending {
   field: ProtoField
-  desc: DescField
   chain: (FeatureValues | undefined)[]
   edition: EditionKey
 }
@@ -347,7 +342,7 @@ function buildField(
     isRequired: label === 'required',
     locs: desc.locs ?? {}
   }
-  scope.pending.push({ field, desc, chain, edition: scope.key })
+  scope.pending.push({ field, chain, edition: scope.key })
   return field
 }
 

@@ -40,7 +40,7 @@ async function gitOk(repo: string, args: readonly string[]): Promise<Buffer> {
  * The commit `ref` names. A ref missing from a shallow clone (a CI checkout of one commit) is
  * reported with the fetch that fixes it.
  */
-export async function resolveCommit(repo: string, ref: string): Promise<string> {
+async function resolveCommit(repo: string, ref: string): Promise<string> {
   const result = await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])
   if (result.code === 0) return result.stdout.toString('utf8').trim()
   throw await missingRefError(repo, ref)
@@ -59,7 +59,7 @@ async function missingRefError(repo: string, ref: string): Promise<GitSourceErro
 }
 
 /** Reads many objects through one `git cat-file --batch` process, in request order. */
-export class CatFileBatch {
+class CatFileBatch {
   private readonly process: ChildProcessWithoutNullStreams
   private readonly waiting: { resolve(data: Buffer | undefined): void; reject(error: Error): void }[] = []
   private buffer: Buffer = Buffer.alloc(0)

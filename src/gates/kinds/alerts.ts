@@ -25,9 +25,8 @@ export const alerts: GateKindSpec<typeof config> = {
   purpose: 'No firing alert matches the matchers (Alertmanager, or the ALERTS series in Prometheus).',
   config,
   sampling: 'instant',
-  // An empty answer means nothing is firing; only an unreachable source is missing data.
-  emptyMeansNothingFiring: true,
   queries: (g): Record<string, string> => (g.source === 'prometheus' ? { query: alertsQuery(g.matchers) } : {}),
+  // An empty answer means nothing is firing; only an unreachable source is missing data.
   judge({ alerts: firing = [] }) {
     return firing.length === 0
       ? { verdict: 'pass', reason: 'no matching alert is firing', observed: { firing: 0 } }

@@ -49,16 +49,14 @@ export interface GateKindSpec<Schema extends z.ZodObject = z.ZodObject> {
   config: Schema
   /** Instant queries, or range queries over the evaluation window (statistical judges). */
   sampling: 'instant' | 'range'
-  /** For alert gates: an empty answer is a result (nothing firing), not missing data. */
-  emptyMeansNothingFiring?: boolean
   /** PromQL templates by role; variables are filled and escaped by the caller. */
   queries(config: z.output<Schema>): Record<string, string>
   judge(data: GateData, config: z.output<Schema>): Judgement
 }
 
-/** Relative change from base to value; a zero base compares absolutely. */
-export function relativeChange(value: number, base: number): number {
-  return base === 0 ? (value === 0 ? 0 : Infinity * Math.sign(value)) : (value - base) / Math.abs(base)
+/** A shift relative to its base; from a zero base any shift is infinite in its direction. */
+export function relativeShift(shift: number, base: number): number {
+  return base === 0 ? (shift === 0 ? 0 : Infinity * Math.sign(shift)) : shift / Math.abs(base)
 }
 
 /** Four significant digits; the range test uses the rounded value, so 0.000999999 prints as 0.001 like its neighbours. */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { fmt, gateCommon, pct, relativeChange, type GateKindSpec } from './common.js'
+import { fmt, gateCommon, pct, relativeShift, type GateKindSpec } from './common.js'
 
 const config = z
   .object({
@@ -25,7 +25,7 @@ export const compare: GateKindSpec<typeof config> = {
       return { verdict: 'inconclusive', reason: `expected one series each, got ${values.canary!.length} canary and ${values.baseline!.length} baseline: aggregate the queries (sum, max, histogram_quantile)`, observed: {} }
     const canary = values.canary![0]!
     const baseline = values.baseline![0]!
-    const change = relativeChange(canary, baseline)
+    const change = relativeShift(canary - baseline, baseline)
     const observed = { canary, baseline, change }
     const within = Math.abs(canary - baseline) <= g.minAbsoluteChange
     const detail = `canary ${fmt(canary)} vs baseline ${fmt(baseline)} (${pct(change)})`

@@ -10,8 +10,6 @@ import { threshold } from './threshold.js'
 /** The gate kinds, one registered unit each; the config union and the docs table derive from this list. */
 export const gateKinds = [threshold, compare, presence, alerts, mannWhitneyKind, sequential, burnRate] as const
 
-export type GateKindName = (typeof gateKinds)[number]['kind']
-
 const byName = new Map<string, GateKindSpec>(gateKinds.map((k) => [k.kind, k as unknown as GateKindSpec]))
 
 export function gateKind(name: string): GateKindSpec {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { duration } from '../../config/duration.js'
 import { hodgesLehmann, mannWhitney, median } from '../stats.js'
-import { fmt, gateCommon, pct, type GateKindSpec } from './common.js'
+import { fmt, gateCommon, pct, relativeShift, type GateKindSpec } from './common.js'
 
 const config = z
   .object({
@@ -36,7 +36,7 @@ export const mannWhitneyKind: GateKindSpec<typeof config> = {
     const test = mannWhitney(canary, baseline)
     const base = median(baseline)
     const shift = hodgesLehmann(canary, baseline)
-    const effect = base === 0 ? (shift === 0 ? 0 : Math.sign(shift) * Infinity) : shift / Math.abs(base)
+    const effect = relativeShift(shift, base)
     const alpha = 1 - g.confidence
     const p = g.direction === 'increase' ? test.pGreater : g.direction === 'decrease' ? test.pLess : Math.min(1, 2 * Math.min(test.pGreater, test.pLess))
     const bad = g.direction === 'increase' ? effect > g.effectSize : g.direction === 'decrease' ? -effect > g.effectSize : Math.abs(effect) > g.effectSize

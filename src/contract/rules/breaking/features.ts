@@ -85,20 +85,3 @@ export function asUtf8Validation(value: string): Utf8Validation {
 export function asCppStringType(value: string): CppStringType {
   return value === 'CORD' ? 'CORD' : value === 'VIEW' ? 'VIEW' : 'STRING'
 }
-
-/** protoc's default JSON name: drop underscores and capitalize the letter after each. */
-export function defaultJsonName(name: string): string {
-  let out = ''
-  let upper = false
-  for (const ch of name) {
-    if (ch === '_') {
-      upper = true
-    } else if (upper) {
-      out += ch >= 'a' && ch <= 'z' ? ch.toUpperCase() : ch
-      upper = false
-    } else {
-      out += ch
-    }
-  }
-  return out
-}

@@ -1,6 +1,0 @@
-export * from './errors.js'
-export { RequestAuth, Redactor, type AuthContext, type HttpAuthConfig, type SecretRef, type TlsConnectOptions } from './auth.js'
-export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type RetryOptions, type TransportOptions } from './transport.js'
-export * from './client.js'
-export { AlertmanagerClient, formatAlertMatcher, type Alert, type AlertMatcher, type AlertsQuery, type AlertsResponse, type AlertmanagerClientOptions } from './alertmanager.js'
-export * from './promql.js'
