@@ -16,7 +16,7 @@ import {
   render,
   renderJson,
   wantsColor
-} from "./chunks/chunk-NWFCVJ6E.js";
+} from "./chunks/chunk-GUL23VLO.js";
 import "./chunks/chunk-WUPCW32C.js";
 
 // src/cli/main.ts

@@ -1,8 +1,8 @@
 import { createRequire as __rgCreateRequire } from 'node:module'; const require = __rgCreateRequire(import.meta.url);
 import {
   run
-} from "../chunks/chunk-JWIR6ATC.js";
-import "../chunks/chunk-NWFCVJ6E.js";
+} from "../chunks/chunk-66PHKBEY.js";
+import "../chunks/chunk-GUL23VLO.js";
 import "../chunks/chunk-WUPCW32C.js";
 
 // src/action/index.ts

@@ -2,13 +2,13 @@ import { createRequire as __rgCreateRequire } from 'node:module'; const require 
 import {
   STATE_RUN_ID,
   readInputs
-} from "../chunks/chunk-JWIR6ATC.js";
+} from "../chunks/chunk-66PHKBEY.js";
 import {
   execute,
   getState,
   info,
   warning
-} from "../chunks/chunk-NWFCVJ6E.js";
+} from "../chunks/chunk-GUL23VLO.js";
 import "../chunks/chunk-WUPCW32C.js";
 
 // src/action/post.ts

@@ -1,13 +1,13 @@
 import { parseDuration } from '../config/duration.js'
-import { prepareGate, readsAlertmanager, renderGateQuery, templateVariables } from './measure.js'
+import { lookbackSeconds, prepareGate, readsAlertmanager, renderGateQuery, templateVariables } from './measure.js'
 import type { StageContext, StageOutput } from '../pipeline.js'
 
 /** Dry run: every query with its variables filled in (escaped), and the evaluation schedule. */
 export function planGates({ config, options }: StageContext): StageOutput {
   const gates = config!.gates!
-  // The same variables a live measurement gets; elapsed is shown as the first interval's lookback.
+  // The same variables a live measurement gets; elapsed is the first measurement's lookback, rounded as live.
   const intervalSeconds = parseDuration(gates.interval) / 1000
-  const variables = templateVariables({ variables: { ...gates.variables, runId: options.runId }, intervalSeconds }, intervalSeconds)
+  const variables = templateVariables({ variables: { ...gates.variables, runId: options.runId }, intervalSeconds }, lookbackSeconds(intervalSeconds, { windowStart: 0, intervalSeconds }))
   const plan = gates.checks.map((gate, i) => ({
     gate: gate.name,
     kind: gate.kind,

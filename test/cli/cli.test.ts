@@ -116,6 +116,19 @@ rollout: { name: checkout, namespace: shop }
     expect((await cli(['pipeline', '--dry-run'], { cwd: dir, env })).code).toBe(0)
   })
 
+  it('fills {{ elapsed }} in the dry run as a live run does: the first lookback, rounded to seconds', async () => {
+    const dir = tempConfig(`version: 1
+gates:
+  interval: 1500ms
+  checks:
+    - { name: errors, kind: threshold, query: 'sum(increase(errors[{{ elapsed }}]))', max: 1 }
+`)
+    const run = await cli(['gate', '--dry-run', '--format', 'json'], { cwd: dir })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout).stages[0].evidence.plan[0].queries.query).toBe('sum(increase(errors[2s]))')
+  })
+
   it('dry-runs gates that use the run-time variables elapsed and interval', async () => {
     const dir = tempConfig(`version: 1
 gates:
